@@ -1,0 +1,130 @@
+package io.isohost.rm.jmx;
+
+import io.isohost.rm.ResourceDomain;
+import io.isohost.rm.policy.CpuArbiter;
+import io.isohost.rm.policy.CpuSharePolicy;
+import io.isohost.rm.policy.MaxConcurrencyPolicy;
+import io.isohost.rm.policy.RateLimitPolicy;
+
+/**
+ * Exposes one domain's usage and quotas. Writing a quota retunes the domain's policy of that kind,
+ * adds one if there is none, or removes it when set to 0. Invalid values are refused with a
+ * message and change nothing.
+ */
+public final class DomainControl implements ResourceDomainMXBean {
+    private final ResourceDomain domain;
+    private final CpuArbiter arbiter;
+
+    public DomainControl(ResourceDomain domain, CpuArbiter arbiter) {
+        this.domain = domain;
+        this.arbiter = arbiter;
+    }
+
+    public ResourceDomain domain() {
+        return domain;
+    }
+
+    @Override
+    public String getName() {
+        return domain.name();
+    }
+
+    @Override
+    public String getResource() {
+        return domain.resource().name();
+    }
+
+    @Override
+    public String getUnit() {
+        return domain.resource().unit();
+    }
+
+    @Override
+    public long getConsumed() {
+        return domain.usage().consumed();
+    }
+
+    @Override
+    public long getCharged() {
+        return domain.usage().charged();
+    }
+
+    @Override
+    public long getInUse() {
+        return domain.usage().inUse();
+    }
+
+    @Override
+    public long getWaits() {
+        return domain.usage().waits();
+    }
+
+    @Override
+    public long getWaitMillis() {
+        return domain.usage().waitMillis();
+    }
+
+    @Override
+    public long getDenials() {
+        return domain.usage().denials();
+    }
+
+    @Override
+    public String[] getPolicies() {
+        return domain.policies().stream().map(p -> p.describe()).toArray(String[]::new);
+    }
+
+    @Override
+    public double getRateLimit() {
+        return domain.policy(RateLimitPolicy.class).map(RateLimitPolicy::rate).orElse(0.0);
+    }
+
+    @Override
+    public synchronized void setRateLimit(double perSecond) {
+        var existing = domain.policy(RateLimitPolicy.class);
+        if (perSecond == 0) {
+            existing.ifPresent(domain::removePolicy);
+        } else if (existing.isPresent()) {
+            existing.get().setRate(perSecond);
+        } else {
+            domain.addPolicy(RateLimitPolicy.perSecond(perSecond).ticker(domain.ticker()).build());
+        }
+    }
+
+    @Override
+    public double getCpuShare() {
+        return domain.policy(CpuSharePolicy.class).map(CpuSharePolicy::share).orElse(0.0);
+    }
+
+    @Override
+    public synchronized void setCpuShare(double fraction) {
+        var existing = domain.policy(CpuSharePolicy.class);
+        if (fraction == 0) {
+            existing.ifPresent(domain::removePolicy);
+        } else if (existing.isPresent()) {
+            existing.get().setShare(fraction);
+        } else {
+            if (arbiter == null) {
+                throw new IllegalArgumentException("domain '" + domain.name() + "' has no CPU arbiter; a CPU share cannot be set here");
+            }
+            domain.addPolicy(CpuSharePolicy.share(fraction, arbiter).build());
+        }
+    }
+
+    @Override
+    public int getMaxConcurrency() {
+        return domain.policy(MaxConcurrencyPolicy.class).map(MaxConcurrencyPolicy::max).orElse(0);
+    }
+
+    @Override
+    public synchronized void setMaxConcurrency(int max) {
+        var existing = domain.policy(MaxConcurrencyPolicy.class);
+        if (max == 0) {
+            existing.ifPresent(domain::removePolicy);
+        } else if (existing.isPresent()) {
+            existing.get().setMax(max);
+        } else {
+            domain.addPolicy(new MaxConcurrencyPolicy(max));
+        }
+    }
+}
