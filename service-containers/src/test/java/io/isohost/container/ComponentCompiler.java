@@ -1,0 +1,44 @@
+package io.isohost.container;
+
+import javax.tools.JavaCompiler;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.ToolProvider;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compiles a component's sources into a directory of its own, outside the test class path, so that
+ * its classes are visible only through the isolate's class loader.
+ */
+public final class ComponentCompiler {
+    private ComponentCompiler() {
+    }
+
+    public static Path compile(Path into, Map<String, String> sourcesByClassName) throws IOException {
+        Files.createDirectories(into);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        List<SimpleJavaFileObject> units = new ArrayList<>();
+        sourcesByClassName.forEach((name, src) -> units.add(
+                new SimpleJavaFileObject(URI.create("string:///" + name.replace('.', '/') + ".java"),
+                        javax.tools.JavaFileObject.Kind.SOURCE) {
+                    @Override
+                    public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                        return src;
+                    }
+                }));
+        StringWriter out = new StringWriter();
+        boolean ok = javac.getTask(out, null, null,
+                List.of("-d", into.toString(), "-classpath", System.getProperty("java.class.path"), "-proc:none"),
+                null, units).call();
+        if (!ok) {
+            throw new IllegalStateException("component sources do not compile:\n" + out);
+        }
+        return into;
+    }
+}

@@ -1,0 +1,365 @@
+package io.isohost.container;
+
+import io.isohost.rm.Resource;
+import io.isohost.rm.ResourceDomain;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ServiceContainerTest {
+    @TempDir
+    Path tmp;
+    private ContainerHost host;
+    private MBeanServer mbeans;
+    private Path classes;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    static final String HELLO = """
+            package demo;
+            import jakarta.servlet.http.*;
+            import java.io.IOException;
+            public class Hello extends HttpServlet {
+                @Override protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    io.isohost.rm.Resources.consume("rubis.tx", 1);
+                    resp.setContentType("text/plain");
+                    resp.getWriter().print("hello from " + getClass().getClassLoader().getName());
+                }
+            }
+            """;
+    static final String THROWS = """
+            package demo;
+            import jakarta.servlet.http.*;
+            public class Throws extends HttpServlet {
+                @Override protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                    throw new IllegalStateException("component bug");
+                }
+            }
+            """;
+    static final String BURN = """
+            package demo;
+            import jakarta.servlet.http.*;
+            import java.io.IOException;
+            public class Burn extends HttpServlet {
+                @Override protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    long ms = Long.parseLong(req.getParameter("ms"));
+                    var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+                    long end = bean.getCurrentThreadCpuTime() + ms * 1_000_000L;
+                    long x = 0;
+                    while (bean.getCurrentThreadCpuTime() < end && !Thread.currentThread().isInterrupted()) { x += System.nanoTime() % 7; }
+                    resp.getWriter().print(x);
+                }
+            }
+            """;
+    static final String BAD_MAIN = """
+            package demo;
+            public class BadMain {
+                public static void main(String[] args) { throw new IllegalStateException("main fails"); }
+            }
+            """;
+    static final String CONFIGURATOR = """
+            package demo;
+            import java.nio.file.*;
+            public class PortWriter implements io.isohost.container.ReplicaConfigurator {
+                @Override public void configure(Replica r) throws Exception {
+                    Files.writeString(r.directory().resolve("replica.properties"),
+                        "id=" + r.replicaId() + "\\nport=" + r.ports().get(0) + "\\n");
+                }
+            }
+            """;
+    static final String READS_CONFIG = """
+            package demo;
+            import jakarta.servlet.http.*;
+            import java.io.IOException;
+            import java.nio.file.*;
+            public class ReadsConfig extends HttpServlet {
+                @Override protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    var ctx = (io.isohost.container.ComponentContext) getServletContext()
+                        .getAttribute(io.isohost.container.ComponentContext.class.getName());
+                    resp.getWriter().print(Files.readString(ctx.directory().resolve("replica.properties")));
+                }
+            }
+            """;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        mbeans = MBeanServerFactory.newMBeanServer();
+        host = ContainerHost.create(new HostSettings(tmp.resolve("data"), "127.0.0.1", 21000, 21999, mbeans));
+        host.resources().registerCounted("rubis.tx");
+        classes = ComponentCompiler.compile(tmp.resolve("classes"), Map.of(
+                "demo.Hello", HELLO, "demo.Throws", THROWS, "demo.Burn", BURN, "demo.BadMain", BAD_MAIN,
+                "demo.PortWriter", CONFIGURATOR, "demo.ReadsConfig", READS_CONFIG));
+    }
+
+    @AfterEach
+    void tearDown() {
+        host.close();
+    }
+
+    private ComponentSpec servlet(String name, String cls, String pattern) {
+        return ComponentSpec.builder(name).artifacts(classes).servlets(ServletMapping.of(cls, pattern)).build();
+    }
+
+    private HttpResponse<String> get(ServiceContainer c, String path) throws Exception {
+        URI uri = c.endpoint().orElseThrow().resolve(path);
+        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aServletComponentAnswersOnItsContainersOwnPortFromItsOwnClassLoader() throws Exception {
+        var c = host.create(ContainerConfig.leaf("c1", ContainerPolicies.NONE));
+        c.install(servlet("hello", "demo.Hello", "/hello/*"));
+        var r = get(c, "/hello/x");
+        assertEquals(200, r.statusCode());
+        assertEquals("hello from isolate:c1/hello", r.body());
+        assertEquals(404, get(c, "/nothing").statusCode());
+        assertThrows(ClassNotFoundException.class, () -> Class.forName("demo.Hello"),
+                "component classes must not leak into the host's class loader");
+        var iso = c.isolate("hello").orElseThrow();
+        assertEquals(IsolateState.RUNNING, iso.state());
+        assertEquals(1, iso.usage().requests());
+        assertTrue(iso.usage().cpuNanos() > 0, "request CPU is metered");
+    }
+
+    @Test
+    void aRatePolicyHoldsAContainerToItsRate() throws Exception {
+        var c = host.create(ContainerConfig.leaf("rated", ContainerPolicies.builder().rate("rubis.tx", 10).build()));
+        c.install(servlet("hello", "demo.Hello", "/hello"));
+        int n = 21;
+        long start = System.nanoTime();
+        try (ExecutorService clients = Executors.newFixedThreadPool(4)) {
+            List<Future<HttpResponse<String>>> rs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                rs.add(clients.submit(() -> get(c, "/hello")));
+            }
+            for (var f : rs) {
+                assertEquals(200, f.get(60, TimeUnit.SECONDS).statusCode());
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds >= 1.95, n + " transactions at 10/s finished in " + seconds + " s");
+        assertEquals(n, c.domain("rubis.tx").orElseThrow().usage().consumed());
+    }
+
+    @Test
+    void aCpuShareHoldsABusyContainerWhileAnIdleNeighbourKeepsAnswering() throws Exception {
+        int cores = host.cpu().cores();
+        var busy = host.create(ContainerConfig.leaf("busy", ContainerPolicies.builder().cpuShare(0.25).build()));
+        var idle = host.create(ContainerConfig.leaf("idle", ContainerPolicies.NONE));
+        busy.install(servlet("burn", "demo.Burn", "/burn"));
+        idle.install(servlet("hello", "demo.Hello", "/hello"));
+        int clients = 4;
+        long start = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+            List<CompletableFuture<Integer>> load = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                load.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return get(busy, "/burn?ms=10").statusCode();
+                    } catch (Exception e) {
+                        return -1;
+                    }
+                }, pool));
+            }
+            for (int i = 0; i < 10; i++) {
+                assertEquals(200, get(idle, "/hello").statusCode(), "the idle neighbour keeps its service");
+            }
+            for (var f : load) {
+                assertEquals(200, f.get(120, TimeUnit.SECONDS));
+            }
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double usedCoreSeconds = busy.domain("cpu-time").orElseThrow().usage().charged() / 1e9;
+        // share × cores × time, plus the 100 ms window and the work admitted before it was charged
+        double allowed = 0.25 * cores * elapsed + 0.25 * cores * 0.1 + clients * 0.02;
+        assertTrue(usedCoreSeconds <= allowed, "busy container used " + usedCoreSeconds
+                + " core-seconds in " + elapsed + " s; its share allows " + allowed);
+        assertTrue(busy.domain("cpu-time").orElseThrow().usage().waits() > 0, "work waited for CPU");
+    }
+
+    @Test
+    void aComponentThatThrowsOrFailsDoesNotTakeItsNeighboursDown() throws Exception {
+        var c = host.create(ContainerConfig.leaf("shared", ContainerPolicies.NONE));
+        c.install(servlet("bad", "demo.Throws", "/bad"));
+        c.install(servlet("hello", "demo.Hello", "/hello"));
+        assertEquals(500, get(c, "/bad").statusCode());
+        assertEquals(200, get(c, "/hello").statusCode());
+        var failing = c.install(ComponentSpec.builder("badmain").artifacts(classes).entryClass("demo.BadMain").build());
+        for (int i = 0; i < 200 && failing.state() != IsolateState.FAILED; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(IsolateState.FAILED, failing.state());
+        assertTrue(failing.failure().orElseThrow().getMessage().contains("main fails"));
+        assertEquals(200, get(c, "/hello").statusCode());
+        assertEquals(1, c.isolate("bad").orElseThrow().usage().errors());
+    }
+
+    @Test
+    void aLoopingComponentIsForcedDownWhileItsNeighbourKeepsAnswering() throws Exception {
+        var looping = host.create(ContainerConfig.leaf("looping", ContainerPolicies.NONE));
+        var neighbour = host.create(ContainerConfig.leaf("neighbour", ContainerPolicies.NONE));
+        looping.install(servlet("burn", "demo.Burn", "/burn"));
+        neighbour.install(servlet("hello", "demo.Hello", "/hello"));
+        var stuck = CompletableFuture.supplyAsync(() -> {
+            try {
+                return get(looping, "/burn?ms=600000").statusCode();
+            } catch (Exception e) {
+                return -1;
+            }
+        });
+        for (int i = 0; i < 500 && looping.isolate("burn").orElseThrow().usage().cpuNanos() == 0
+                && !stuck.isDone(); i++) {
+            assertEquals(200, get(neighbour, "/hello").statusCode());
+        }
+        assertEquals(200, get(neighbour, "/hello").statusCode());
+        long t0 = System.nanoTime();
+        assertTrue(host.destroy("looping", Duration.ofMillis(200)));
+        assertTrue((System.nanoTime() - t0) / 1e9 < 60, "destroy must not hang on a looping component");
+        assertTrue(host.container("looping").isEmpty());
+        assertEquals(200, get(neighbour, "/hello").statusCode());
+        stuck.get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aReplicasDirectoryIsClonedAndConfiguredBeforeItStarts() throws Exception {
+        Path tree = tmp.resolve("tree");
+        Files.createDirectories(tree.resolve("conf"));
+        Files.writeString(tree.resolve("conf/app.xml"), "<app/>");
+        var c1 = host.create(ContainerConfig.leaf("app-1", ContainerPolicies.NONE));
+        var c2 = host.create(ContainerConfig.leaf("app-2", ContainerPolicies.NONE));
+        var spec = ComponentSpec.builder("web").artifacts(classes)
+                .servlets(ServletMapping.of("demo.ReadsConfig", "/config"))
+                .replication(tree, "demo.PortWriter", 1).build();
+        c1.install(spec);
+        c2.install(spec);
+        String one = get(c1, "/config").body();
+        String two = get(c2, "/config").body();
+        assertTrue(one.contains("id=app-1/web"), one);
+        assertTrue(two.contains("id=app-2/web"), two);
+        assertNotEquals(one.lines().filter(l -> l.startsWith("port=")).findFirst(),
+                two.lines().filter(l -> l.startsWith("port=")).findFirst(), "each replica gets its own port");
+        Path copy = tmp.resolve("data/containers/app-1/web/conf/app.xml");
+        assertEquals("<app/>", Files.readString(copy), "the tree is cloned into the container's directory");
+        assertEquals("<app/>", Files.readString(tree.resolve("conf/app.xml")), "the original is untouched");
+    }
+
+    @Test
+    void groupPoliciesGovernEveryLeafBelowThem() throws Exception {
+        host.create(new ContainerConfig("tenant", java.util.Optional.empty(), true,
+                ContainerPolicies.builder().rate("requests", new RateSpec(0.5, 1, Duration.ZERO)).build(), 0, 32));
+        var leaf = host.create(ContainerConfig.leaf("tenant-web", ContainerPolicies.NONE).under("tenant"));
+        leaf.install(servlet("hello", "demo.Hello", "/hello"));
+        assertEquals(200, get(leaf, "/hello").statusCode());
+        var refused = get(leaf, "/hello");
+        assertEquals(503, refused.statusCode());
+        assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null));
+        assertTrue(refused.body().contains("rate limit"), refused.body());
+        assertEquals(List.of("tenant-web"), host.container("tenant").orElseThrow().status().children());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> host.create(ContainerConfig.leaf("x", ContainerPolicies.NONE).under("tenant-web")));
+        assertTrue(e.getMessage().contains("leaf"), e.getMessage());
+    }
+
+    @Test
+    void quotasAreReadableAndWritableAsMXBeans() throws Exception {
+        var c = host.create(ContainerConfig.leaf("jmx", ContainerPolicies.builder().rate("rubis.tx", 10).build()));
+        var domainName = new ObjectName("isohost:type=ResourceDomain,container=jmx,resource=rubis.tx");
+        assertEquals(10.0, mbeans.getAttribute(domainName, "RateLimit"));
+        mbeans.setAttribute(domainName, new javax.management.Attribute("RateLimit", 50.0));
+        assertEquals(50.0, c.domain("rubis.tx").orElseThrow().policy(io.isohost.rm.policy.RateLimitPolicy.class)
+                .orElseThrow().rate());
+        var containerName = new ObjectName("isohost:type=ServiceContainer,name=jmx");
+        mbeans.setAttribute(containerName, new javax.management.Attribute("MaxConcurrency", 8));
+        assertEquals(8, c.policies().maxConcurrency());
+        assertThrows(Exception.class, () -> mbeans.setAttribute(domainName, new javax.management.Attribute("RateLimit", -5.0)));
+        assertEquals(50.0, mbeans.getAttribute(domainName, "RateLimit"), "a refused quota changes nothing");
+        host.destroy("jmx", Duration.ofSeconds(1));
+        assertFalse(mbeans.isRegistered(domainName), "a destroyed container leaves no bean behind");
+        assertFalse(mbeans.isRegistered(containerName));
+    }
+
+    @Test
+    void badInputIsNamedAndLeavesNothingHalfMade() throws Exception {
+        var c = host.create(ContainerConfig.leaf("c1", ContainerPolicies.NONE));
+        var missingJar = assertThrows(IsolateException.class, () -> c.install(ComponentSpec.builder("x")
+                .artifacts(tmp.resolve("nope.jar")).servlets(ServletMapping.of("demo.Hello", "/x")).build()));
+        assertTrue(missingJar.getMessage().contains("nope.jar"), missingJar.getMessage());
+        var missingClass = assertThrows(IsolateException.class, () -> c.install(servlet("y", "demo.Missing", "/y")));
+        assertTrue(missingClass.getMessage().contains("demo.Missing"), missingClass.getMessage());
+        assertTrue(c.isolates().isEmpty(), "no half-made isolate is left");
+        assertFalse(Files.exists(tmp.resolve("data/containers/c1/y")));
+
+        var unknown = assertThrows(IllegalArgumentException.class, () -> host.create(
+                ContainerConfig.leaf("c2", ContainerPolicies.builder().rate("no.such", 5).build())));
+        assertTrue(unknown.getMessage().contains("no.such"), unknown.getMessage());
+        var negative = assertThrows(IllegalArgumentException.class, () -> host.create(
+                ContainerConfig.leaf("c3", ContainerPolicies.builder().rate("requests", -1).build())));
+        assertTrue(negative.getMessage().contains("rate"), negative.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> host.create(
+                ContainerConfig.leaf("c4", ContainerPolicies.builder().cpuShare(3.0).build())));
+        try (var taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            var busyPort = assertThrows(IllegalStateException.class, () -> host.create(
+                    ContainerConfig.leaf("c5", ContainerPolicies.NONE).withPort(taken.getLocalPort())));
+            assertTrue(busyPort.getMessage().contains(Integer.toString(taken.getLocalPort())), busyPort.getMessage());
+        }
+        assertEquals(List.of("c1"), host.containers().stream().map(ServiceContainer::name).toList());
+        assertFalse(mbeans.isRegistered(new ObjectName("isohost:type=ServiceContainer,name=c5")));
+        var dup = assertThrows(IllegalArgumentException.class, () -> host.create(ContainerConfig.leaf("c1", ContainerPolicies.NONE)));
+        assertTrue(dup.getMessage().contains("already exists"));
+        c.install(servlet("hello", "demo.Hello", "/hello"));
+        var clash = assertThrows(IsolateException.class, () -> c.install(servlet("hello2", "demo.Hello", "/hello")));
+        assertTrue(clash.getMessage().contains("/hello"), clash.getMessage());
+    }
+
+    @Test
+    void uninstallingAComponentStopsItAndRemovesItsRoutes() throws Exception {
+        var c = host.create(ContainerConfig.leaf("c1", ContainerPolicies.NONE));
+        var iso = c.install(servlet("hello", "demo.Hello", "/hello"));
+        assertEquals(200, get(c, "/hello").statusCode());
+        assertTrue(c.uninstall("hello", Duration.ofSeconds(1)));
+        assertEquals(IsolateState.STOPPED, iso.state());
+        assertEquals(404, get(c, "/hello").statusCode());
+        assertFalse(c.uninstall("hello", Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void policiesRetuneWhileTheContainerServes() throws Exception {
+        var c = host.create(ContainerConfig.leaf("c1", ContainerPolicies.NONE));
+        c.install(servlet("hello", "demo.Hello", "/hello"));
+        c.setRate("rubis.tx", 5);
+        assertEquals(5.0, c.policies().rates().get("rubis.tx").perSecond());
+        c.setRate("rubis.tx", 0);
+        assertTrue(c.policies().rates().isEmpty());
+        var e = assertThrows(IllegalArgumentException.class, () -> c.setRate("nope", 3));
+        assertTrue(e.getMessage().contains("nope"));
+        c.setCpuShare(0.5);
+        assertEquals(0.5, c.policies().cpuShare());
+        ResourceDomain requests = c.domain(Resource.REQUESTS.name()).orElseThrow();
+        assertEquals(200, get(c, "/hello").statusCode());
+        assertEquals(1, requests.usage().consumed(), "every request passes the requests domain");
+    }
+}
