@@ -1,0 +1,130 @@
+package io.isohost.daemon;
+
+import io.isohost.container.ContainerHost;
+import io.isohost.container.HostSettings;
+import io.isohost.daemon.internal.AdminApi;
+import io.isohost.daemon.internal.AdminToken;
+import io.isohost.daemon.internal.JmxAgent;
+import io.isohost.rm.ResourceRegistry;
+import io.isohost.rm.policy.CpuArbiter;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.management.MBeanServer;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A running isohost host: its containers, the remote JMX connector and the admin HTTP API. Start
+ * one with {@link #start(DaemonSettings)}; a failed start leaves nothing listening.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    private final DaemonSettings settings;
+    private final ContainerHost containers;
+    private final JmxAgent jmx;
+    private final Server admin;
+    private final String token;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private Daemon(DaemonSettings settings, ContainerHost containers, JmxAgent jmx, Server admin, String token) {
+        this.settings = settings;
+        this.containers = containers;
+        this.jmx = jmx;
+        this.admin = admin;
+        this.token = token;
+    }
+
+    public static Daemon start(DaemonSettings settings) throws IOException {
+        return start(settings, ManagementFactory.getPlatformMBeanServer());
+    }
+
+    public static Daemon start(DaemonSettings settings, MBeanServer mbeans) throws IOException {
+        String token = AdminToken.loadOrCreate(settings.dataDirectory());
+        var hostSettings = new HostSettings(settings.dataDirectory(), settings.bindAddress(),
+                settings.firstContainerPort(), settings.lastContainerPort(), mbeans);
+        ContainerHost containers = ContainerHost.create(hostSettings, new ResourceRegistry(), new CpuArbiter());
+        JmxAgent jmx = null;
+        Server admin = null;
+        try {
+            jmx = new JmxAgent(mbeans, settings.bindAddress(), settings.jmxPort());
+            admin = new Server(new QueuedThreadPool(16, 2));
+            var connector = new ServerConnector(admin, 1, 1);
+            connector.setHost(settings.bindAddress());
+            connector.setPort(settings.adminPort());
+            admin.addConnector(connector);
+            Daemon daemon = new Daemon(settings, containers, jmx, admin, token);
+            admin.setHandler(new AdminApi(daemon));
+            try {
+                admin.start();
+            } catch (Exception e) {
+                throw new IOException("admin port " + settings.adminPort() + " on " + settings.bindAddress()
+                        + " is already in use or cannot be opened: " + e.getMessage(), e);
+            }
+            log.info("isohost host ready: admin {} , JMX {}", daemon.adminUri(), jmx.url());
+            return daemon;
+        } catch (IOException | RuntimeException e) {
+            if (admin != null) {
+                try {
+                    admin.stop();
+                } catch (Exception ignored) {
+                    // failed start: nothing to keep
+                }
+            }
+            if (jmx != null) {
+                jmx.close();
+            }
+            containers.close();
+            throw e;
+        }
+    }
+
+    public DaemonSettings settings() {
+        return settings;
+    }
+
+    public ContainerHost containers() {
+        return containers;
+    }
+
+    public String jmxUrl() {
+        return jmx.url().toString();
+    }
+
+    public URI adminUri() {
+        int port = ((ServerConnector) admin.getConnectors()[0]).getLocalPort();
+        String host = settings.bindAddress().contains(":") ? "[" + settings.bindAddress() + "]" : settings.bindAddress();
+        return URI.create("http://" + host + ":" + port + "/");
+    }
+
+    public String adminToken() {
+        return token;
+    }
+
+    /** Blocks until the host is stopped (by {@link #close()} or the admin API). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        log.info("isohost host stopping");
+        containers.close();
+        jmx.close();
+        try {
+            admin.stop();
+        } catch (Exception e) {
+            log.debug("admin stop: {}", e.toString());
+        }
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,258 @@
+package io.isohost.daemon.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.isohost.container.ComponentSpec;
+import io.isohost.container.ContainerConfig;
+import io.isohost.container.ContainerPolicies;
+import io.isohost.container.IsolateException;
+import io.isohost.container.RateSpec;
+import io.isohost.container.ServiceContainer;
+import io.isohost.container.ServletMapping;
+import io.isohost.daemon.Daemon;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The admin HTTP API (JSON), behind the admin token:
+ * <pre>
+ * GET    /api/status
+ * POST   /api/containers                          {"name", "parent", "group", "policies": {...}}
+ * DELETE /api/containers/NAME
+ * PUT    /api/containers/NAME/quota               {"resource": "rubis.tx", "rate": 20} | {"cpuShare": 0.5} | {"maxConcurrency": 8}
+ * POST   /api/containers/NAME/components          {"name", "artifacts": [...], "servlets": [{"className", "urlPatterns"}], "entryClass"}
+ * DELETE /api/containers/NAME/components/COMPONENT
+ * POST   /api/shutdown
+ * </pre>
+ */
+public final class AdminApi extends Handler.Abstract {
+    private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Daemon daemon;
+
+    public AdminApi(Daemon daemon) {
+        this.daemon = daemon;
+    }
+
+    /** An error the caller made; answered with its status and message. */
+    static final class ApiError extends RuntimeException {
+        final int status;
+
+        ApiError(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        try {
+            String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+            String presented = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).strip() : null;
+            if (!AdminToken.matches(daemon.adminToken(), presented)) {
+                throw new ApiError(401, "missing or wrong admin token; send 'Authorization: Bearer <token>' (the token is in "
+                        + daemon.settings().dataDirectory().resolve(AdminToken.FILE) + ")");
+            }
+            Object body = route(request, path);
+            reply(response, callback, 200, body);
+        } catch (ApiError e) {
+            reply(response, callback, e.status, error(e.getMessage()));
+        } catch (IllegalArgumentException | IllegalStateException | IsolateException e) {
+            reply(response, callback, 400, error(e.getMessage()));
+        } catch (Exception e) {
+            log.warn("admin API {} {} failed", request.getMethod(), path, e);
+            reply(response, callback, 500, error(e.toString()));
+        }
+        return true;
+    }
+
+    private Object route(Request request, String path) throws Exception {
+        String method = request.getMethod();
+        String[] parts = path.replaceAll("/+$", "").split("/");
+        // parts: "", "api", ...
+        if (parts.length < 3 || !parts[1].equals("api")) {
+            throw new ApiError(404, "no such API: " + path);
+        }
+        return switch (parts[2]) {
+            case "status" -> {
+                expect(method, HttpMethod.GET);
+                yield StatusView.of(daemon);
+            }
+            case "shutdown" -> {
+                expect(method, HttpMethod.POST);
+                Thread.ofPlatform().name("isohost-shutdown").start(daemon::close);
+                yield message("stopping");
+            }
+            case "containers" -> containers(request, method, parts);
+            default -> throw new ApiError(404, "no such API: " + path);
+        };
+    }
+
+    private Object containers(Request request, String method, String[] parts) throws Exception {
+        if (parts.length == 3) {
+            expect(method, HttpMethod.POST);
+            return StatusView.container(createContainer(readJson(request)));
+        }
+        String name = parts[3];
+        ServiceContainer c = daemon.containers().container(name)
+                .orElseThrow(() -> new ApiError(404, "no container named '" + name + "'"));
+        if (parts.length == 4) {
+            if (method.equals("GET")) {
+                return StatusView.container(c);
+            }
+            expect(method, HttpMethod.DELETE);
+            daemon.containers().destroy(name, Duration.ofSeconds(5));
+            return message("destroyed " + name);
+        }
+        return switch (parts[4]) {
+            case "quota" -> {
+                if (!method.equals("GET")) {
+                    expect(method, HttpMethod.PUT);
+                    setQuota(c, readJson(request));
+                }
+                yield StatusView.policies(c.policies());
+            }
+            case "components" -> {
+                if (parts.length == 5) {
+                    expect(method, HttpMethod.POST);
+                    var iso = c.install(componentSpec(readJson(request)));
+                    yield message("started " + iso.id());
+                }
+                expect(method, HttpMethod.DELETE);
+                if (!c.uninstall(parts[5], Duration.ofSeconds(5))) {
+                    throw new ApiError(404, "container '" + name + "' has no component '" + parts[5] + "'");
+                }
+                yield message("stopped " + name + "/" + parts[5]);
+            }
+            default -> throw new ApiError(404, "no such API: /api/containers/" + name + "/" + parts[4]);
+        };
+    }
+
+    private ServiceContainer createContainer(JsonNode body) {
+        String name = text(body, "name").orElseThrow(() -> new ApiError(400, "a container needs a \"name\""));
+        var policies = ContainerPolicies.builder();
+        JsonNode p = body.path("policies");
+        p.path("rates").properties().forEach(e -> policies.rate(e.getKey(), RateSpec.of(e.getValue().asDouble())));
+        policies.cpuShare(p.path("cpuShare").asDouble(0));
+        policies.cpuGuarantee(p.path("cpuGuarantee").asDouble(0));
+        policies.maxConcurrency(p.path("maxConcurrency").asInt(0));
+        policies.allocationBytesPerSecond(p.path("allocationBytesPerSecond").asLong(0));
+        var config = new ContainerConfig(name, text(body, "parent"), body.path("group").asBoolean(false),
+                policies.build(), body.path("port").asInt(0), body.path("maxThreads").asInt(32));
+        return daemon.containers().create(config);
+    }
+
+    private static void setQuota(ServiceContainer c, JsonNode body) {
+        boolean any = false;
+        if (body.has("rate")) {
+            String resource = text(body, "resource").orElse("requests");
+            c.setRate(resource, number(body, "rate"));
+            any = true;
+        }
+        if (body.has("cpuShare")) {
+            c.setCpuShare(number(body, "cpuShare"));
+            any = true;
+        }
+        if (body.has("maxConcurrency")) {
+            double max = number(body, "maxConcurrency");
+            if (max != Math.rint(max)) {
+                throw new ApiError(400, "maxConcurrency must be a whole number: " + max);
+            }
+            c.setMaxConcurrency((int) max);
+            any = true;
+        }
+        if (!any) {
+            throw new ApiError(400, "a quota change names \"rate\" (with \"resource\"), \"cpuShare\" or \"maxConcurrency\"");
+        }
+    }
+
+    static ComponentSpec componentSpec(JsonNode body) {
+        String name = text(body, "name").orElseThrow(() -> new ApiError(400, "a component needs a \"name\""));
+        var b = ComponentSpec.builder(name).kind(text(body, "kind").orElse("java"));
+        List<Path> artifacts = new ArrayList<>();
+        body.path("artifacts").forEach(a -> artifacts.add(Path.of(a.asText())));
+        b.artifacts(artifacts);
+        text(body, "entryClass").ifPresent(b::entryClass);
+        List<ServletMapping> servlets = new ArrayList<>();
+        for (JsonNode s : body.path("servlets")) {
+            List<String> patterns = new ArrayList<>();
+            s.path("urlPatterns").forEach(u -> patterns.add(u.asText()));
+            servlets.add(new ServletMapping(text(s, "name").orElse(null), text(s, "className").orElse(null), patterns));
+        }
+        b.servlets(servlets);
+        List<String> args = new ArrayList<>();
+        body.path("arguments").forEach(a -> args.add(a.asText()));
+        b.arguments(args.toArray(String[]::new));
+        return b.build();
+    }
+
+    private static double number(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || !n.isNumber()) {
+            throw new ApiError(400, "\"" + field + "\" must be a number");
+        }
+        return n.asDouble();
+    }
+
+    private static Optional<String> text(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        return n == null || n.isNull() ? Optional.empty() : Optional.of(n.asText());
+    }
+
+    private static JsonNode readJson(Request request) throws Exception {
+        String text = Content.Source.asString(request);
+        if (text == null || text.isBlank()) {
+            throw new ApiError(400, "the request needs a JSON body");
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ApiError(400, "the body is not valid JSON: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        }
+    }
+
+    private static void expect(String method, HttpMethod expected) {
+        if (!expected.is(method)) {
+            throw new ApiError(405, "use " + expected + " here, not " + method);
+        }
+    }
+
+    private static ObjectNode message(String text) {
+        return JSON.createObjectNode().put("message", text);
+    }
+
+    private static ObjectNode error(String text) {
+        return JSON.createObjectNode().put("error", text);
+    }
+
+    private static void reply(Response response, Callback callback, int status, Object body) {
+        String json;
+        try {
+            json = JSON.writeValueAsString(body) + "\n";
+        } catch (Exception e) {
+            status = 500;
+            json = "{\"error\": \"cannot render the answer\"}\n";
+        }
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        Content.Sink.write(response, true, json, callback);
+    }
+}

@@ -1,0 +1,46 @@
+package io.isohost.daemon.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/** The admin API's bearer token: made on first start, kept (owner-readable only) in the data directory. */
+public final class AdminToken {
+    public static final String FILE = "admin.token";
+
+    private AdminToken() {
+    }
+
+    public static String loadOrCreate(Path dataDirectory) throws IOException {
+        Path file = dataDirectory.resolve(FILE);
+        if (Files.exists(file)) {
+            return Files.readString(file).strip();
+        }
+        Files.createDirectories(dataDirectory);
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        String token = HexFormat.of().formatHex(bytes);
+        Path tmp = dataDirectory.resolve(FILE + ".tmp");
+        Files.writeString(tmp, token + "\n");
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return token;
+    }
+
+    public static String read(Path dataDirectory) throws IOException {
+        return Files.readString(dataDirectory.resolve(FILE)).strip();
+    }
+
+    /** Compares in constant time, so the token cannot be guessed byte by byte from timings. */
+    public static boolean matches(String expected, String presented) {
+        return presented != null && MessageDigest.isEqual(expected.getBytes(), presented.getBytes());
+    }
+}
