@@ -42,14 +42,29 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static Daemon start(DaemonSettings settings) throws IOException {
-        return start(settings, ManagementFactory.getPlatformMBeanServer());
+        return start(new HostConfig(settings, java.util.List.of(), java.util.List.of()), ManagementFactory.getPlatformMBeanServer());
+    }
+
+    public static Daemon start(HostConfig config) throws IOException {
+        return start(config, ManagementFactory.getPlatformMBeanServer());
     }
 
     public static Daemon start(DaemonSettings settings, MBeanServer mbeans) throws IOException {
+        return start(new HostConfig(settings, java.util.List.of(), java.util.List.of()), mbeans);
+    }
+
+    /** Starts a host; custom resources are registered before anything listens, so a bad one starts nothing. */
+    public static Daemon start(HostConfig config, MBeanServer mbeans) throws IOException {
+        DaemonSettings settings = config.settings();
+        var registry = new ResourceRegistry();
+        config.resources().forEach(registry::registerCounted);
+        for (String definition : config.resourceDefinitions()) {
+            registry.registerFrom(definition, Daemon.class.getClassLoader());
+        }
         String token = AdminToken.loadOrCreate(settings.dataDirectory());
         var hostSettings = new HostSettings(settings.dataDirectory(), settings.bindAddress(),
                 settings.firstContainerPort(), settings.lastContainerPort(), mbeans);
-        ContainerHost containers = ContainerHost.create(hostSettings, new ResourceRegistry(), new CpuArbiter());
+        ContainerHost containers = ContainerHost.create(hostSettings, registry, new CpuArbiter());
         JmxAgent jmx = null;
         Server admin = null;
         try {

@@ -41,6 +41,7 @@ public final class Isohost {
               help                       this text
 
             Options (all verbs):
+              --config FILE              host configuration (XML, schema host-config.xsd; see docs/host-config.md)
               --data DIR                 data directory (default ./.isohost); holds the admin token
               --admin-port N             admin HTTP API port (default 7170)
               --jmx-port N               remote JMX port (default 7171)
@@ -70,14 +71,15 @@ public final class Isohost {
         Map<String, String> options = new LinkedHashMap<>();
         try {
             parse(args, rest, options);
-            DaemonSettings settings = settings(options);
+            HostConfig config = config(options);
+            DaemonSettings settings = settings(config.settings(), options);
             if (rest.isEmpty() || rest.getFirst().equals("help") || options.containsKey("--help")) {
                 out.print(HELP);
                 return rest.isEmpty() && !options.containsKey("--help") ? USAGE : OK;
             }
             String verb = rest.removeFirst();
             return switch (verb) {
-                case "start" -> start(settings);
+                case "start" -> start(new HostConfig(settings, config.resources(), config.resourceDefinitions()));
                 case "status" -> status(settings, options.containsKey("--json"));
                 case "quota" -> quota(settings, rest, options);
                 case "stop" -> stop(settings);
@@ -85,6 +87,9 @@ public final class Isohost {
             };
         } catch (UsageException e) {
             return usage(e.getMessage());
+        } catch (HostConfig.InvalidConfig e) {
+            err.println("isohost: invalid configuration, nothing started:\n" + e.getMessage());
+            return USAGE;
         } catch (AdminClient.Unreachable e) {
             err.println("isohost: " + e.getMessage());
             return NOT_RUNNING;
@@ -94,7 +99,7 @@ public final class Isohost {
         } catch (NoSuchFileException e) {
             err.println("isohost: no admin token at " + e.getFile() + "; is a host running with this --data directory?");
             return NOT_RUNNING;
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
             err.println("isohost: " + e.getMessage());
             return FAILED;
         } catch (InterruptedException e) {
@@ -120,7 +125,7 @@ public final class Isohost {
             String a = args[i];
             switch (a) {
                 case "--json", "--help", "-h" -> options.put(a.equals("-h") ? "--help" : a, "");
-                case "--data", "--admin-port", "--jmx-port", "--container-ports", "--cpu-share", "--max-concurrency" -> {
+                case "--config", "--data", "--admin-port", "--jmx-port", "--container-ports", "--cpu-share", "--max-concurrency" -> {
                     if (i + 1 >= args.length) {
                         throw new UsageException(a + " needs a value");
                     }
@@ -136,8 +141,12 @@ public final class Isohost {
         }
     }
 
-    private static DaemonSettings settings(Map<String, String> o) throws UsageException {
-        DaemonSettings s = DaemonSettings.defaults();
+    private static HostConfig config(Map<String, String> o) throws HostConfig.InvalidConfig {
+        return o.containsKey("--config") ? HostConfig.read(Path.of(o.get("--config"))) : HostConfig.defaults();
+    }
+
+    private static DaemonSettings settings(DaemonSettings base, Map<String, String> o) throws UsageException {
+        DaemonSettings s = base;
         try {
             if (o.containsKey("--data")) {
                 s = s.withDataDirectory(Path.of(o.get("--data")));
@@ -162,8 +171,9 @@ public final class Isohost {
         return o.containsKey(name) ? Integer.parseInt(o.get(name)) : dflt;
     }
 
-    private int start(DaemonSettings settings) throws IOException, InterruptedException {
-        Daemon daemon = Daemon.start(settings);
+    private int start(HostConfig config) throws IOException, InterruptedException {
+        DaemonSettings settings = config.settings();
+        Daemon daemon = Daemon.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "isohost-shutdown-hook"));
         out.println("isohost host ready");
         out.println("  admin API   " + daemon.adminUri() + "api/status   (token in "
