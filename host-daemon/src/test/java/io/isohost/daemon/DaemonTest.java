@@ -101,6 +101,13 @@ class DaemonTest {
         assertTrue(daemon.containers().containers().isEmpty(), "nothing was created");
         assertEquals(200, post(api, "{\"name\": \"x\"}").statusCode());
         assertEquals(1, daemon.containers().containers().size());
+
+        var metrics = http.send(HttpRequest.newBuilder(daemon.adminUri().resolve("metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("isohost_policy_denials_total{container=\"x\",resource=\"requests\"}"), metrics.body());
+        assertTrue(metrics.body().contains("isohost_host_memory_total_bytes"), "host memory from OSHI");
+        assertTrue(metrics.body().contains("isohost_containers 1.0"), "container count");
     }
 
     private HttpResponse<String> post(URI uri, String body) throws Exception {

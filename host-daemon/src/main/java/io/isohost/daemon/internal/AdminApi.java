@@ -38,6 +38,7 @@ import java.util.Optional;
  * POST   /api/containers/NAME/components          {"name", "artifacts": [...], "servlets": [{"className", "urlPatterns"}], "entryClass"}
  * DELETE /api/containers/NAME/components/COMPONENT
  * POST   /api/shutdown
+ * GET    /metrics                                 Prometheus text format, without the token
  * </pre>
  */
 public final class AdminApi extends Handler.Abstract {
@@ -45,9 +46,11 @@ public final class AdminApi extends Handler.Abstract {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Daemon daemon;
+    private final HostMetrics metrics;
 
     public AdminApi(Daemon daemon) {
         this.daemon = daemon;
+        this.metrics = new HostMetrics(daemon.containers());
     }
 
     /** An error the caller made; answered with its status and message. */
@@ -63,6 +66,12 @@ public final class AdminApi extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
+        if (path.equals("/metrics") && HttpMethod.GET.is(request.getMethod())) {
+            // read-only and on the admin address: scraped without the token, as Prometheus expects
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            Content.Sink.write(response, true, metrics.scrape(), callback);
+            return true;
+        }
         try {
             String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
             String presented = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).strip() : null;
