@@ -104,6 +104,17 @@ class ServiceContainerTest {
             }
             """;
 
+    static final String EXITS = """
+            package demo;
+            import jakarta.servlet.http.*;
+            public class Exits extends HttpServlet {
+                @Override protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                    if (req.getParameter("halt") != null) Runtime.getRuntime().halt(9);
+                    System.exit(3);
+                }
+            }
+            """;
+
     @BeforeEach
     void setUp() throws IOException {
         mbeans = MBeanServerFactory.newMBeanServer();
@@ -111,7 +122,7 @@ class ServiceContainerTest {
         host.resources().registerCounted("rubis.tx");
         classes = ComponentCompiler.compile(tmp.resolve("classes"), Map.of(
                 "demo.Hello", HELLO, "demo.Throws", THROWS, "demo.Burn", BURN, "demo.BadMain", BAD_MAIN,
-                "demo.PortWriter", CONFIGURATOR, "demo.ReadsConfig", READS_CONFIG));
+                "demo.PortWriter", CONFIGURATOR, "demo.ReadsConfig", READS_CONFIG, "demo.Exits", EXITS));
     }
 
     @AfterEach
@@ -216,6 +227,18 @@ class ServiceContainerTest {
         assertTrue(failing.failure().orElseThrow().getMessage().contains("main fails"));
         assertEquals(200, get(c, "/hello").statusCode());
         assertEquals(1, c.isolate("bad").orElseThrow().usage().errors());
+    }
+
+    @Test
+    void aComponentCallingSystemExitEndsItselfNotTheHost() throws Exception {
+        var c = host.create(ContainerConfig.leaf("exits", ContainerPolicies.NONE));
+        var exiting = c.install(servlet("exit", "demo.Exits", "/exit"));
+        c.install(servlet("hello", "demo.Hello", "/hello"));
+        assertEquals(500, get(c, "/exit").statusCode());
+        assertEquals(IsolateState.FAILED, exiting.state());
+        assertTrue(exiting.failure().orElseThrow().getMessage().contains("exit(3)"), exiting.failure().toString());
+        assertEquals(500, get(c, "/exit?halt=1").statusCode());
+        assertEquals(200, get(c, "/hello").statusCode(), "the host and the neighbour are still here");
     }
 
     @Test

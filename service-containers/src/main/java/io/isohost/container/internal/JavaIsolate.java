@@ -5,6 +5,7 @@ import io.isohost.container.ComponentContext;
 import io.isohost.container.ComponentSpec;
 import io.isohost.container.Isolate;
 import io.isohost.container.IsolateException;
+import io.isohost.container.IsolateExit;
 import io.isohost.container.IsolateState;
 import io.isohost.container.IsolateUsage;
 import io.isohost.container.ServletMapping;
@@ -104,6 +105,7 @@ final class JavaIsolate implements Isolate {
         state = IsolateState.STARTING;
         try {
             loader = new IsolateClassLoader(id, urls(), JavaIsolate.class.getClassLoader());
+            ExitHandling.register(env.resources(), this);
             threads = new IsolateThreads(id, env.maxThreads(), env.resources(), loader, counters);
             if (!spec.servlets().isEmpty()) {
                 servlets = startServlets();
@@ -111,7 +113,9 @@ final class JavaIsolate implements Isolate {
             if (spec.entryClass().isPresent()) {
                 startEntry(spec.entryClass().get());
             }
-            state = IsolateState.RUNNING;
+            if (state == IsolateState.STARTING) { // main may already have failed on its own thread
+                state = IsolateState.RUNNING;
+            }
         } catch (IsolateException e) {
             fail(e);
             throw e;
@@ -216,7 +220,7 @@ final class JavaIsolate implements Isolate {
             try {
                 main.invoke(null, (Object) args);
             } catch (InvocationTargetException e) {
-                if (state == IsolateState.RUNNING || state == IsolateState.STARTING) {
+                if (state == IsolateState.RUNNING || state == IsolateState.STARTING || e.getCause() instanceof IsolateExit.ExitRequested) {
                     failure = e.getCause();
                     state = IsolateState.FAILED;
                     counters.errors.increment();
@@ -316,6 +320,7 @@ final class JavaIsolate implements Isolate {
         if (mainTask != null) {
             mainTask.cancel(true);
         }
+        ExitHandling.unregister(env.resources());
         if (loader != null) {
             try {
                 loader.close();
@@ -365,6 +370,13 @@ final class JavaIsolate implements Isolate {
 
     IsolateThreads.IsolateCounters counters() {
         return counters;
+    }
+
+    /** The component asked to exit: it ends (fails) without taking the host with it. */
+    void exitRequested(IsolateExit.ExitRequested exit) {
+        failure = exit;
+        state = IsolateState.FAILED;
+        log.warn("isolate {}: {}", id, exit.getMessage());
     }
 
     /** Records one request's measured cost against this isolate and its container. */
