@@ -1,8 +1,5 @@
 package io.isohost.rm.policy;
 
-import io.isohost.rm.Constraint;
-import io.isohost.rm.ConsumeEvent;
-import io.isohost.rm.Decision;
 import io.isohost.rm.Ticker;
 import io.isohost.rm.internal.DebtBucket;
 
@@ -13,36 +10,19 @@ import java.time.Duration;
  * {@code heap-allocation} domain: work is admitted with a zero-quantity consume and charged its
  * measured allocation when it ends; new work waits while the container is over budget.
  */
-public final class AllocationBudgetPolicy implements Constraint {
-    private final DebtBucket bucket;
+public final class AllocationBudgetPolicy extends PostPaidBudget {
     private final Ticker ticker;
     private volatile long bytesPerSecond;
-    private volatile long maxWaitNanos = Duration.ofSeconds(30).toNanos();
 
     public AllocationBudgetPolicy(long bytesPerSecond) {
         this(bytesPerSecond, Ticker.SYSTEM);
     }
 
     public AllocationBudgetPolicy(long bytesPerSecond, Ticker ticker) {
+        super(new DebtBucket(checkBudget(bytesPerSecond), bytesPerSecond, ticker.nanoTime()), 100_000_000L,
+                Duration.ofSeconds(30));
         this.ticker = ticker;
-        this.bytesPerSecond = checkBudget(bytesPerSecond);
-        this.bucket = new DebtBucket(bytesPerSecond, bytesPerSecond, ticker.nanoTime());
-    }
-
-    @Override
-    public Decision check(ConsumeEvent event) {
-        long wait = bucket.nanosUntilSolvent(event.nanoTime());
-        return wait == 0 ? Decision.grant() : Decision.retryAfter(Math.min(wait, 100_000_000L));
-    }
-
-    @Override
-    public void charged(ConsumeEvent event) {
-        bucket.charge(event.quantity(), event.nanoTime());
-    }
-
-    @Override
-    public long maxWaitNanos() {
-        return maxWaitNanos;
+        this.bytesPerSecond = bytesPerSecond;
     }
 
     public long bytesPerSecond() {
@@ -53,10 +33,6 @@ public final class AllocationBudgetPolicy implements Constraint {
         checkBudget(budget);
         bytesPerSecond = budget;
         bucket.retune(budget, budget, ticker.nanoTime());
-    }
-
-    public void setMaxWait(Duration wait) {
-        maxWaitNanos = wait.toNanos();
     }
 
     @Override

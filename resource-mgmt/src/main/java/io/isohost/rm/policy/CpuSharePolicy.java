@@ -1,6 +1,5 @@
 package io.isohost.rm.policy;
 
-import io.isohost.rm.Constraint;
 import io.isohost.rm.ConsumeEvent;
 import io.isohost.rm.Decision;
 import io.isohost.rm.internal.DebtBucket;
@@ -14,22 +13,19 @@ import java.util.Locale;
  * its measured CPU time when it ends; new work waits while the container has used more than its
  * share. With an arbiter, the share also yields to other containers' guarantees.
  */
-public final class CpuSharePolicy implements Constraint {
+public final class CpuSharePolicy extends PostPaidBudget {
     private final CpuArbiter arbiter;
-    private final DebtBucket bucket;
     private final long windowNanos;
     private volatile double share;
     private volatile double effective;
-    private volatile long maxWaitNanos;
 
     private CpuSharePolicy(Builder b) {
+        super(new DebtBucket(b.share * b.arbiter.cores() * 1e9, b.share * b.arbiter.cores() * b.window.toNanos(),
+                b.arbiter.ticker().nanoTime()), b.window.toNanos(), b.maxWait);
         this.arbiter = b.arbiter;
         this.share = checkShare(b.share);
         this.windowNanos = b.window.toNanos();
-        this.maxWaitNanos = b.maxWait.toNanos();
         this.effective = share;
-        long now = arbiter.ticker().nanoTime();
-        this.bucket = new DebtBucket(rateFor(share), burstFor(share), now);
     }
 
     public static Builder share(double fraction, CpuArbiter arbiter) {
@@ -44,18 +40,7 @@ public final class CpuSharePolicy implements Constraint {
             effective = cap;
             bucket.retune(rateFor(Math.max(cap, 1e-6)), burstFor(Math.max(cap, 1e-6)), now);
         }
-        long wait = bucket.nanosUntilSolvent(now);
-        return wait == 0 ? Decision.grant() : Decision.retryAfter(Math.min(wait, windowNanos));
-    }
-
-    @Override
-    public void charged(ConsumeEvent event) {
-        bucket.charge(event.quantity(), event.nanoTime());
-    }
-
-    @Override
-    public long maxWaitNanos() {
-        return maxWaitNanos;
+        return super.check(event);
     }
 
     public double share() {
@@ -72,10 +57,6 @@ public final class CpuSharePolicy implements Constraint {
         share = fraction;
         effective = fraction;
         bucket.retune(rateFor(fraction), burstFor(fraction), arbiter.ticker().nanoTime());
-    }
-
-    public void setMaxWait(Duration wait) {
-        maxWaitNanos = wait.toNanos();
     }
 
     private double rateFor(double fraction) {
