@@ -5,6 +5,8 @@ import io.isohost.container.HostSettings;
 import io.isohost.daemon.internal.AdminApi;
 import io.isohost.daemon.internal.AdminToken;
 import io.isohost.daemon.internal.JmxAgent;
+import io.isohost.daemon.deploy.DeploymentManager;
+import io.isohost.daemon.deploy.TargetStore;
 import io.isohost.rm.ResourceRegistry;
 import io.isohost.rm.policy.CpuArbiter;
 import org.eclipse.jetty.server.Server;
@@ -17,6 +19,7 @@ import javax.management.MBeanServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -31,6 +34,7 @@ public final class Daemon implements AutoCloseable {
     private final JmxAgent jmx;
     private final Server admin;
     private final String token;
+    private final DeploymentManager deployments;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Daemon(DaemonSettings settings, ContainerHost containers, JmxAgent jmx, Server admin, String token) {
@@ -39,6 +43,7 @@ public final class Daemon implements AutoCloseable {
         this.jmx = jmx;
         this.admin = admin;
         this.token = token;
+        this.deployments = new DeploymentManager(containers, new TargetStore(settings.dataDirectory()), Duration.ofSeconds(5));
     }
 
     public static Daemon start(DaemonSettings settings) throws IOException {
@@ -82,6 +87,11 @@ public final class Daemon implements AutoCloseable {
                 throw new IOException("admin port " + settings.adminPort() + " on " + settings.bindAddress()
                         + " is already in use or cannot be opened: " + e.getMessage(), e);
             }
+            try {
+                daemon.deployments.recover();
+            } catch (DeploymentManager.DeploymentException e) {
+                log.warn("recovered deployment with failures: {}", e.getMessage());
+            }
             log.info("isohost host ready: admin {} , JMX {}", daemon.adminUri(), jmx.url());
             return daemon;
         } catch (IOException | RuntimeException e) {
@@ -106,6 +116,10 @@ public final class Daemon implements AutoCloseable {
 
     public ContainerHost containers() {
         return containers;
+    }
+
+    public DeploymentManager deployments() {
+        return deployments;
     }
 
     public String jmxUrl() {

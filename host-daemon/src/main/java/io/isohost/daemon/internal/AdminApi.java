@@ -4,14 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.isohost.container.ComponentSpec;
 import io.isohost.container.ContainerConfig;
-import io.isohost.container.ContainerPolicies;
 import io.isohost.container.IsolateException;
-import io.isohost.container.RateSpec;
 import io.isohost.container.ServiceContainer;
-import io.isohost.container.ServletMapping;
 import io.isohost.daemon.Daemon;
+import io.isohost.daemon.deploy.TargetStore;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
@@ -22,7 +19,6 @@ import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +33,8 @@ import java.util.Optional;
  * PUT    /api/containers/NAME/quota               {"resource": "rubis.tx", "rate": 20} | {"cpuShare": 0.5} | {"maxConcurrency": 8}
  * POST   /api/containers/NAME/components          {"name", "artifacts": [...], "servlets": [{"className", "urlPatterns"}], "entryClass"}
  * DELETE /api/containers/NAME/components/COMPONENT
+ * GET    /api/deployment                          the target the host was last made to match
+ * PUT    /api/deployment                          {"version", "containers": [{"name", "policies", "components"}]}
  * POST   /api/shutdown
  * GET    /metrics                                 Prometheus text format, without the token
  * </pre>
@@ -83,6 +81,8 @@ public final class AdminApi extends Handler.Abstract {
             reply(response, callback, 200, body);
         } catch (ApiError e) {
             reply(response, callback, e.status, error(e.getMessage()));
+        } catch (io.isohost.daemon.deploy.DeploymentManager.DeploymentException e) {
+            reply(response, callback, 409, error(e.getMessage()));
         } catch (IllegalArgumentException | IllegalStateException | IsolateException e) {
             reply(response, callback, 400, error(e.getMessage()));
         } catch (Exception e) {
@@ -110,6 +110,13 @@ public final class AdminApi extends Handler.Abstract {
                 yield message("stopping");
             }
             case "containers" -> containers(request, method, parts);
+            case "deployment" -> {
+                if (method.equals("GET")) {
+                    yield TargetStore.json(daemon.deployments().current());
+                }
+                expect(method, HttpMethod.PUT);
+                yield daemon.deployments().apply(TargetStore.target(readJson(request)));
+            }
             default -> throw new ApiError(404, "no such API: " + path);
         };
     }
@@ -141,7 +148,7 @@ public final class AdminApi extends Handler.Abstract {
             case "components" -> {
                 if (parts.length == 5) {
                     expect(method, HttpMethod.POST);
-                    var iso = c.install(componentSpec(readJson(request)));
+                    var iso = c.install(TargetStore.spec(readJson(request)));
                     yield message("started " + iso.id());
                 }
                 expect(method, HttpMethod.DELETE);
@@ -156,15 +163,8 @@ public final class AdminApi extends Handler.Abstract {
 
     private ServiceContainer createContainer(JsonNode body) {
         String name = text(body, "name").orElseThrow(() -> new ApiError(400, "a container needs a \"name\""));
-        var policies = ContainerPolicies.builder();
-        JsonNode p = body.path("policies");
-        p.path("rates").properties().forEach(e -> policies.rate(e.getKey(), RateSpec.of(e.getValue().asDouble())));
-        policies.cpuShare(p.path("cpuShare").asDouble(0));
-        policies.cpuGuarantee(p.path("cpuGuarantee").asDouble(0));
-        policies.maxConcurrency(p.path("maxConcurrency").asInt(0));
-        policies.allocationBytesPerSecond(p.path("allocationBytesPerSecond").asLong(0));
         var config = new ContainerConfig(name, text(body, "parent"), body.path("group").asBoolean(false),
-                policies.build(), body.path("port").asInt(0), body.path("maxThreads").asInt(32));
+                TargetStore.policies(body.path("policies")), body.path("port").asInt(0), body.path("maxThreads").asInt(32));
         return daemon.containers().create(config);
     }
 
@@ -190,26 +190,6 @@ public final class AdminApi extends Handler.Abstract {
         if (!any) {
             throw new ApiError(400, "a quota change names \"rate\" (with \"resource\"), \"cpuShare\" or \"maxConcurrency\"");
         }
-    }
-
-    static ComponentSpec componentSpec(JsonNode body) {
-        String name = text(body, "name").orElseThrow(() -> new ApiError(400, "a component needs a \"name\""));
-        var b = ComponentSpec.builder(name).kind(text(body, "kind").orElse("java"));
-        List<Path> artifacts = new ArrayList<>();
-        body.path("artifacts").forEach(a -> artifacts.add(Path.of(a.asText())));
-        b.artifacts(artifacts);
-        text(body, "entryClass").ifPresent(b::entryClass);
-        List<ServletMapping> servlets = new ArrayList<>();
-        for (JsonNode s : body.path("servlets")) {
-            List<String> patterns = new ArrayList<>();
-            s.path("urlPatterns").forEach(u -> patterns.add(u.asText()));
-            servlets.add(new ServletMapping(text(s, "name").orElse(null), text(s, "className").orElse(null), patterns));
-        }
-        b.servlets(servlets);
-        List<String> args = new ArrayList<>();
-        body.path("arguments").forEach(a -> args.add(a.asText()));
-        b.arguments(args.toArray(String[]::new));
-        return b.build();
     }
 
     private static double number(JsonNode body, String field) {

@@ -1,0 +1,214 @@
+package io.isohost.daemon.deploy;
+
+import io.isohost.container.ComponentSpec;
+import io.isohost.container.ContainerConfig;
+import io.isohost.container.ContainerHost;
+import io.isohost.container.ContainerPolicies;
+import io.isohost.container.Isolate;
+import io.isohost.container.IsolateException;
+import io.isohost.container.RateSpec;
+import io.isohost.container.ServiceContainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Makes the host match a {@link DeploymentTarget} by difference: creates and destroys containers,
+ * retunes policies in place, starts and stops isolates. It decides nothing; generators do. The
+ * target is written to the data directory before anything changes, so a host that dies during an
+ * apply converges to it on restart. Applying the same target twice changes nothing.
+ */
+public final class DeploymentManager {
+    private static final Logger log = LoggerFactory.getLogger(DeploymentManager.class);
+
+    private final ContainerHost host;
+    private final TargetStore store;
+    private final Duration grace;
+    private final List<RouteListener> listeners = new CopyOnWriteArrayList<>();
+    private DeploymentTarget current = DeploymentTarget.EMPTY;
+
+    public DeploymentManager(ContainerHost host, TargetStore store, Duration grace) {
+        this.host = host;
+        this.store = store;
+        this.grace = grace;
+    }
+
+    public void addRouteListener(RouteListener listener) {
+        listeners.add(listener);
+    }
+
+    public synchronized DeploymentTarget current() {
+        return current;
+    }
+
+    /** Converges to the target a previous run was applying, if any. */
+    public synchronized Optional<ApplyReport> recover() throws IOException {
+        Optional<DeploymentTarget> saved = store.load();
+        if (saved.isEmpty()) {
+            return Optional.empty();
+        }
+        log.info("converging to deployment version {} left by the previous run", saved.get().version());
+        return Optional.of(apply(saved.get()));
+    }
+
+    /**
+     * Applies {@code target}. A container or isolate that cannot be made is reported and the rest
+     * still applied; the exception lists every failure.
+     */
+    public synchronized ApplyReport apply(DeploymentTarget target) throws IOException {
+        long t0 = System.nanoTime();
+        store.save(target);
+        List<String> created = new ArrayList<>();
+        List<String> destroyed = new ArrayList<>();
+        List<String> retuned = new ArrayList<>();
+        List<String> started = new ArrayList<>();
+        List<String> stopped = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        Map<String, ContainerTarget> wanted = target.byName();
+
+        // containers no longer wanted go first, so that their ports and CPU guarantees are free
+        for (ServiceContainer c : host.containers()) {
+            if (!wanted.containsKey(c.name()) && managed(c.name())) {
+                host.destroy(c.name(), grace);
+                destroyed.add(c.name());
+            }
+        }
+        for (ContainerTarget t : target.containers()) {
+            try {
+                Optional<ServiceContainer> existing = host.container(t.name());
+                ServiceContainer c;
+                if (existing.isEmpty()) {
+                    c = host.create(ContainerConfig.leaf(t.name(), t.policies()));
+                    created.add(t.name());
+                } else {
+                    c = existing.get();
+                    if (retune(c, t.policies())) {
+                        retuned.add(t.name());
+                    }
+                }
+                Map<String, ComponentSpec> components = new LinkedHashMap<>();
+                t.components().forEach(s -> components.put(s.name(), s));
+                for (Isolate iso : c.isolates()) {
+                    ComponentSpec want = components.get(iso.spec().name());
+                    if (want == null || !want.equals(iso.spec())) {
+                        c.uninstall(iso.spec().name(), grace);
+                        stopped.add(iso.id());
+                    }
+                }
+                for (ComponentSpec s : t.components()) {
+                    if (c.isolate(s.name()).isEmpty()) {
+                        try {
+                            started.add(c.install(s).id());
+                        } catch (IsolateException e) {
+                            failures.add(e.getMessage());
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                failures.add("container '" + t.name() + "': " + e.getMessage());
+            }
+        }
+        current = target;
+        publishRoutes(target);
+        var report = new ApplyReport(target.version(), created, destroyed, retuned, started, stopped,
+                (System.nanoTime() - t0) / 1_000_000);
+        if (!report.changedNothing()) {
+            log.info("applied deployment {}: +{} -{} ~{} containers, {} isolates started, {} stopped in {} ms",
+                    target.version(), created.size(), destroyed.size(), retuned.size(), started.size(), stopped.size(),
+                    report.millis());
+        }
+        if (!failures.isEmpty()) {
+            throw new DeploymentException(report, failures);
+        }
+        return report;
+    }
+
+    /** Containers made by hand through the admin API are left alone unless a target names them. */
+    private boolean managed(String container) {
+        return current.byName().containsKey(container) || store.everManaged(container);
+    }
+
+    private static boolean retune(ServiceContainer c, ContainerPolicies want) {
+        ContainerPolicies have = c.policies();
+        if (have.equals(want)) {
+            return false;
+        }
+        for (String r : have.rates().keySet()) {
+            if (!want.rates().containsKey(r)) {
+                c.setRate(r, 0);
+            }
+        }
+        for (Map.Entry<String, RateSpec> e : want.rates().entrySet()) {
+            RateSpec h = have.rates().get(e.getKey());
+            if (h == null || h.perSecond() != e.getValue().perSecond()) {
+                c.setRate(e.getKey(), e.getValue().perSecond());
+            }
+        }
+        if (have.cpuShare() != want.cpuShare()) {
+            c.setCpuShare(want.cpuShare());
+        }
+        if (have.maxConcurrency() != want.maxConcurrency()) {
+            c.setMaxConcurrency(want.maxConcurrency());
+        }
+        return true;
+    }
+
+    private void publishRoutes(DeploymentTarget target) {
+        Map<String, List<URI>> endpoints = new LinkedHashMap<>();
+        Map<String, List<String>> patterns = new LinkedHashMap<>();
+        for (ContainerTarget t : target.containers()) {
+            Optional<ServiceContainer> c = host.container(t.name());
+            if (c.isEmpty() || c.get().endpoint().isEmpty()) {
+                continue;
+            }
+            for (ComponentSpec s : t.components()) {
+                if (c.get().isolate(s.name()).isEmpty()) {
+                    continue;
+                }
+                endpoints.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(c.get().endpoint().get());
+                patterns.computeIfAbsent(s.name(), k -> s.servlets().stream()
+                        .flatMap(m -> m.urlPatterns().stream()).distinct().toList());
+            }
+        }
+        Map<String, RouteListener.Route> routes = new LinkedHashMap<>();
+        endpoints.forEach((component, eps) -> routes.put(component,
+                new RouteListener.Route(component, patterns.get(component), List.copyOf(eps))));
+        for (RouteListener l : listeners) {
+            try {
+                l.routesChanged(Map.copyOf(routes));
+            } catch (RuntimeException e) {
+                log.warn("route listener {} failed: {}", l, e.toString());
+            }
+        }
+    }
+
+    /** Some parts of a target could not be applied; the rest was. */
+    public static final class DeploymentException extends IOException {
+        private final transient ApplyReport report;
+        private final List<String> failures;
+
+        DeploymentException(ApplyReport report, List<String> failures) {
+            super("deployment " + report.version() + " applied with " + failures.size() + " failure(s): "
+                    + String.join("; ", failures));
+            this.report = report;
+            this.failures = List.copyOf(failures);
+        }
+
+        public ApplyReport report() {
+            return report;
+        }
+
+        public List<String> failures() {
+            return failures;
+        }
+    }
+}
