@@ -3,6 +3,7 @@ package io.isohost.deploy;
 import io.isohost.descriptor.ContainerShape;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
@@ -87,8 +88,8 @@ public record DeploymentDiff(List<ContainerPlan> addedContainers, List<Container
                     start.removeAll(had.get().embedded());
                     SortedSet<String> stop = new TreeSet<>(had.get().embedded());
                     stop.removeAll(h.embedded());
-                    rescoped.add(new Rescope(now.id(), h.component(), java.util.Collections.unmodifiableSortedSet(start),
-                            java.util.Collections.unmodifiableSortedSet(stop)));
+                    rescoped.add(new Rescope(now.id(), h.component(), Collections.unmodifiableSortedSet(start),
+                            Collections.unmodifiableSortedSet(stop)));
                 }
             }
         }

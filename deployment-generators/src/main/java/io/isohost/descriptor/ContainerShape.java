@@ -35,13 +35,4 @@ public record ContainerShape(String name, Map<String, Double> rates, double cpuS
     public static ContainerShape unlimited(String name) {
         return new ContainerShape(name, Map.of(), 0, 0, 0, 0, 0);
     }
-
-    /**
-     * How much work the shape admits, to rank shapes when a generator gives the better containers to
-     * the more demanding components: the sum of its rates, then its CPU share.
-     */
-    public double capacity() {
-        double rate = rates.values().stream().mapToDouble(Double::doubleValue).sum();
-        return rate == 0 ? Double.MAX_VALUE / 4 + cpuShare : rate + cpuShare;
-    }
 }

@@ -1,5 +1,7 @@
 package io.isohost.deploy;
 
+import io.isohost.descriptor.Allocation;
+import io.isohost.descriptor.ContainerShape;
 import io.isohost.descriptor.EmbeddedComponentDescriptor;
 import io.isohost.descriptor.ServiceDescriptor;
 import org.junit.jupiter.api.Test;
@@ -115,6 +117,17 @@ class PerComponentTest {
         assertTrue(next.routes().get("StoreBid").size() > first.routes().get("StoreBid").size());
         assertTrue(next.routes().get("StoreBid").containsAll(first.routes().get("StoreBid")),
                 "StoreBid keeps its container: " + first.routes().get("StoreBid") + " -> " + next.routes().get("StoreBid"));
+    }
+
+    @Test
+    void theBestShapedContainerGoesToTheHighestPriority() {
+        ContainerShape small = rubis.shapes().get("rubis-10tx");
+        ContainerShape large = new ContainerShape("rubis-20tx", Map.of("rubis.tx", 20.0), 0.5, 0, 32, 0, 0);
+        ServiceDescriptor mixed = rubis.withAllocation(new Allocation(List.of(
+                new Allocation.Entry(small, 2), new Allocation.Entry(large, 1))));
+        Deployment d = generate("per-component", mixed, everyServletAt(1.0));
+        assertEquals(List.of("rubis-3"), d.routes().get("StoreBid"));
+        assertEquals("rubis-20tx", d.container("rubis-3").orElseThrow().shape().name());
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.isohost.deploy.ContainerPlan;
 import io.isohost.deploy.Deployment;
 import io.isohost.deploy.DeploymentGenerator;
 import io.isohost.deploy.DeploymentGeneratorProvider;
+import io.isohost.deploy.GeneratorException;
 import io.isohost.deploy.GeneratorInput;
 import io.isohost.deploy.GeneratorSettings;
 import io.isohost.deploy.HostedComponent;
@@ -16,6 +17,7 @@ import io.isohost.descriptor.Sla;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,9 +57,18 @@ public final class PerComponent implements DeploymentGeneratorProvider {
         settings.requireOnly(NAME, Set.of("priority-weight"));
         double weight = settings.decimal("priority-weight").orElse(2.0);
         if (weight < 1) {
-            throw new io.isohost.deploy.GeneratorException("generator parameter 'priority-weight' must be at least 1: " + weight);
+            throw new GeneratorException("generator parameter 'priority-weight' must be at least 1: " + weight);
         }
         return input -> place(input, weight);
+    }
+
+    /** Shapes by the work they admit: the sum of their rates (none is unlimited), then their CPU share (none is all). */
+    private static final Comparator<ContainerShape> BY_CAPACITY = Comparator
+            .comparingDouble((ContainerShape s) -> unlimitedIfZero(s.rates().values().stream().mapToDouble(Double::doubleValue).sum()))
+            .thenComparingDouble(s -> s.cpuShare() == 0 ? 1 : s.cpuShare());
+
+    private static double unlimitedIfZero(double limit) {
+        return limit == 0 ? Double.POSITIVE_INFINITY : limit;
     }
 
     private record PriorityClass(List<Unit> units, double demand) {
@@ -84,7 +95,7 @@ public final class PerComponent implements DeploymentGeneratorProvider {
         for (int i = 0; i < slots.size(); i++) {
             free.add(i);
         }
-        free.sort(Comparator.comparingDouble((Integer i) -> -slots.get(i).capacity()).thenComparing(i -> i));
+        free.sort(Comparator.comparing((Integer i) -> slots.get(i), BY_CAPACITY.reversed()).thenComparing(i -> i));
         Map<Integer, PriorityClass> assigned = new TreeMap<>();
         for (int c = 0; c < classes.size(); c++) {
             Set<String> names = classes.get(c).names();
@@ -170,7 +181,7 @@ public final class PerComponent implements DeploymentGeneratorProvider {
     /** One container per class, the rest by highest demand per container (D'Hondt); ties go to the higher class. */
     private static int[] shares(List<PriorityClass> classes, int containers) {
         int[] counts = new int[classes.size()];
-        java.util.Arrays.fill(counts, 1);
+        Arrays.fill(counts, 1);
         for (int left = containers - classes.size(); left > 0; left--) {
             int best = 0;
             for (int c = 1; c < classes.size(); c++) {
