@@ -5,6 +5,8 @@ import io.isohost.container.HostSettings;
 import io.isohost.daemon.internal.AdminApi;
 import io.isohost.daemon.internal.AdminToken;
 import io.isohost.daemon.internal.JmxAgent;
+import io.isohost.daemon.internal.HostMetrics;
+import io.isohost.daemon.service.Services;
 import io.isohost.daemon.deploy.DeploymentManager;
 import io.isohost.daemon.deploy.TargetStore;
 import io.isohost.rm.ResourceRegistry;
@@ -19,6 +21,7 @@ import javax.management.MBeanServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
@@ -35,6 +38,8 @@ public final class Daemon implements AutoCloseable {
     private final Server admin;
     private final String token;
     private final DeploymentManager deployments;
+    private final HostMetrics metrics;
+    private Services services;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Daemon(DaemonSettings settings, ContainerHost containers, JmxAgent jmx, Server admin, String token) {
@@ -44,6 +49,7 @@ public final class Daemon implements AutoCloseable {
         this.admin = admin;
         this.token = token;
         this.deployments = new DeploymentManager(containers, new TargetStore(settings.dataDirectory()), Duration.ofSeconds(5));
+        this.metrics = new HostMetrics(containers);
     }
 
     public static Daemon start(DaemonSettings settings) throws IOException {
@@ -92,6 +98,9 @@ public final class Daemon implements AutoCloseable {
             } catch (DeploymentManager.DeploymentException e) {
                 log.warn("recovered deployment with failures: {}", e.getMessage());
             }
+            daemon.services = new Services(containers, daemon.deployments, settings.dataDirectory(), Clock.systemUTC(),
+                    daemon.metrics.registry());
+            daemon.services.restore();
             log.info("isohost host ready: admin {} , JMX {}", daemon.adminUri(), jmx.url());
             return daemon;
         } catch (IOException | RuntimeException e) {
@@ -122,6 +131,14 @@ public final class Daemon implements AutoCloseable {
         return deployments;
     }
 
+    public Services services() {
+        return services;
+    }
+
+    public HostMetrics metrics() {
+        return metrics;
+    }
+
     public String jmxUrl() {
         return jmx.url().toString();
     }
@@ -147,6 +164,9 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         log.info("isohost host stopping");
+        if (services != null) {
+            services.close();
+        }
         containers.close();
         jmx.close();
         try {

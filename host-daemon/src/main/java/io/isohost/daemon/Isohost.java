@@ -37,6 +37,11 @@ public final class Isohost {
                                          set a rate quota, e.g. 'quota app-1 rubis.tx 20' (0 removes it)
               quota CONTAINER --cpu-share F | --max-concurrency N
                                          set the CPU share (0-1] or the concurrency limit (0 removes it)
+              submit FILE                deploy a service descriptor (XML, schema service-1.xsd)
+              services                   submitted services, their generators and containers
+              swap-generator SERVICE NAME|JAR [KEY=VALUE...]
+                                         replace a service's deployment generator while it runs
+              allocate SERVICE N         give a service N containers; its generator decides their use
               stop                       stop the running host
               help                       this text
 
@@ -83,6 +88,10 @@ public final class Isohost {
                 case "status" -> status(settings, options.containsKey("--json"));
                 case "quota" -> quota(settings, rest, options);
                 case "stop" -> stop(settings);
+                case "submit" -> submit(settings, rest);
+                case "services" -> services(settings, options.containsKey("--json"));
+                case "swap-generator" -> swap(settings, rest);
+                case "allocate" -> allocate(settings, rest);
                 default -> usage("unknown verb '" + verb + "'");
             };
         } catch (UsageException e) {
@@ -197,6 +206,78 @@ public final class Isohost {
         client(s).send("POST", "api/shutdown", null);
         out.println("isohost host stopping");
         return OK;
+    }
+
+    private int submit(DaemonSettings s, List<String> rest) throws IOException, InterruptedException, UsageException {
+        if (rest.size() != 1) {
+            throw new UsageException("submit takes one descriptor file");
+        }
+        Path file = Path.of(rest.getFirst()).toAbsolutePath();
+        printReport(client(s).send("POST", "api/services", Map.of("descriptor", file.toString())));
+        return OK;
+    }
+
+    private int swap(DaemonSettings s, List<String> rest) throws IOException, InterruptedException, UsageException {
+        if (rest.size() < 2) {
+            throw new UsageException("swap-generator takes SERVICE and a generator name or jar");
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String kv : rest.subList(2, rest.size())) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException("generator parameters are KEY=VALUE: '" + kv + "'");
+            }
+            params.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        String gen = rest.get(1).endsWith(".jar") ? Path.of(rest.get(1)).toAbsolutePath().toString() : rest.get(1);
+        printReport(client(s).send("POST", "api/services/" + rest.getFirst() + "/generator",
+                Map.of("generator", gen, "parameters", params)));
+        return OK;
+    }
+
+    private int allocate(DaemonSettings s, List<String> rest) throws IOException, InterruptedException, UsageException {
+        if (rest.size() != 2) {
+            throw new UsageException("allocate takes SERVICE and a number of containers");
+        }
+        int n;
+        try {
+            n = Integer.parseInt(rest.get(1));
+        } catch (NumberFormatException e) {
+            throw new UsageException("not a number of containers: " + rest.get(1));
+        }
+        printReport(client(s).send("PUT", "api/services/" + rest.getFirst() + "/allocation", Map.of("containers", n)));
+        return OK;
+    }
+
+    private int services(DaemonSettings s, boolean json) throws IOException, InterruptedException {
+        JsonNode list = client(s).get("api/services");
+        if (json) {
+            out.println(list.toPrettyString());
+            return OK;
+        }
+        if (list.isEmpty()) {
+            out.println("no services");
+            return OK;
+        }
+        out.printf(Locale.ROOT, "%-16s %-12s %-22s %5s  %s%n", "SERVICE", "TENANT", "GENERATOR", "ALLOC", "CONTAINERS");
+        for (JsonNode n : list) {
+            List<String> cs = new ArrayList<>();
+            n.path("containers").forEach(c -> cs.add(c.asText()));
+            out.printf(Locale.ROOT, "%-16s %-12s %-22s %5d  %s%n", n.path("name").asText(), n.path("tenant").asText(),
+                    n.path("generator").asText(), n.path("allocation").asInt(), String.join(" ", cs));
+        }
+        return OK;
+    }
+
+    private void printReport(JsonNode r) {
+        out.printf(Locale.ROOT, "deployment %d applied in %d ms%n", r.path("version").asLong(), r.path("millis").asLong());
+        for (String field : List.of("containersCreated", "containersDestroyed", "containersRetuned", "isolatesStarted", "isolatesStopped")) {
+            List<String> items = new ArrayList<>();
+            r.path(field).forEach(i -> items.add(i.asText()));
+            if (!items.isEmpty()) {
+                out.println("  " + field.replaceAll("([A-Z])", " $1").toLowerCase(Locale.ROOT) + ": " + String.join(", ", items));
+            }
+        }
     }
 
     private int status(DaemonSettings s, boolean json) throws IOException, InterruptedException {

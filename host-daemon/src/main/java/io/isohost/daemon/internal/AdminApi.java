@@ -35,6 +35,10 @@ import java.util.Optional;
  * DELETE /api/containers/NAME/components/COMPONENT
  * GET    /api/deployment                          the target the host was last made to match
  * PUT    /api/deployment                          {"version", "containers": [{"name", "policies", "components"}]}
+ * GET    /api/services
+ * POST   /api/services                            {"descriptor": "/path/to/service.xml"}
+ * POST   /api/services/NAME/generator             {"generator": "per-component" | "/path/gen.jar", "parameters": {...}}
+ * PUT    /api/services/NAME/allocation            {"containers": 4}
  * POST   /api/shutdown
  * GET    /metrics                                 Prometheus text format, without the token
  * </pre>
@@ -44,11 +48,9 @@ public final class AdminApi extends Handler.Abstract {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Daemon daemon;
-    private final HostMetrics metrics;
 
     public AdminApi(Daemon daemon) {
         this.daemon = daemon;
-        this.metrics = new HostMetrics(daemon.containers());
     }
 
     /** An error the caller made; answered with its status and message. */
@@ -67,7 +69,7 @@ public final class AdminApi extends Handler.Abstract {
         if (path.equals("/metrics") && HttpMethod.GET.is(request.getMethod())) {
             // read-only and on the admin address: scraped without the token, as Prometheus expects
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-            Content.Sink.write(response, true, metrics.scrape(), callback);
+            Content.Sink.write(response, true, daemon.metrics().scrape(), callback);
             return true;
         }
         try {
@@ -81,6 +83,10 @@ public final class AdminApi extends Handler.Abstract {
             reply(response, callback, 200, body);
         } catch (ApiError e) {
             reply(response, callback, e.status, error(e.getMessage()));
+        } catch (io.isohost.descriptor.DescriptorException e) {
+            reply(response, callback, 400, error(e.getMessage()));
+        } catch (io.isohost.deploy.GeneratorException e) {
+            reply(response, callback, 400, error(e.getMessage()));
         } catch (io.isohost.daemon.deploy.DeploymentManager.DeploymentException e) {
             reply(response, callback, 409, error(e.getMessage()));
         } catch (IllegalArgumentException | IllegalStateException | IsolateException e) {
@@ -110,6 +116,7 @@ public final class AdminApi extends Handler.Abstract {
                 yield message("stopping");
             }
             case "containers" -> containers(request, method, parts);
+            case "services" -> services(request, method, parts);
             case "deployment" -> {
                 if (method.equals("GET")) {
                     yield TargetStore.json(daemon.deployments().current());
@@ -159,6 +166,55 @@ public final class AdminApi extends Handler.Abstract {
             }
             default -> throw new ApiError(404, "no such API: /api/containers/" + name + "/" + parts[4]);
         };
+    }
+
+    private Object services(Request request, String method, String[] parts) throws Exception {
+        var services = daemon.services();
+        if (parts.length == 3) {
+            if (method.equals("GET")) {
+                var list = JSON.createArrayNode();
+                for (var s : services.list()) {
+                    var n = list.addObject();
+                    n.put("name", s.descriptor().name());
+                    n.put("tenant", s.descriptor().tenant());
+                    n.put("generator", s.generatorName());
+                    n.put("allocation", s.descriptor().allocation().total());
+                    var cs = n.putArray("containers");
+                    s.deployment().containers().forEach(c -> cs.add(c.id()));
+                }
+                return list;
+            }
+            expect(method, HttpMethod.POST);
+            String file = text(readJson(request), "descriptor")
+                    .orElseThrow(() -> new ApiError(400, "a submission names its \"descriptor\" file"));
+            return report(services.submit(java.nio.file.Path.of(file)));
+        }
+        String name = parts[3];
+        if (parts.length == 5 && parts[4].equals("generator")) {
+            expect(method, HttpMethod.POST);
+            JsonNode body = readJson(request);
+            java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+            body.path("parameters").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+            String gen = text(body, "generator").orElseThrow(() -> new ApiError(400, "name the \"generator\""));
+            return report(services.swapGenerator(name, gen, params));
+        }
+        if (parts.length == 5 && parts[4].equals("allocation")) {
+            expect(method, HttpMethod.PUT);
+            return report(services.allocate(name, (int) number(readJson(request), "containers")));
+        }
+        throw new ApiError(404, "no such API: " + String.join("/", parts));
+    }
+
+    private static ObjectNode report(io.isohost.daemon.deploy.ApplyReport r) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("version", r.version());
+        n.set("containersCreated", JSON.valueToTree(r.containersCreated()));
+        n.set("containersDestroyed", JSON.valueToTree(r.containersDestroyed()));
+        n.set("containersRetuned", JSON.valueToTree(r.containersRetuned()));
+        n.set("isolatesStarted", JSON.valueToTree(r.isolatesStarted()));
+        n.set("isolatesStopped", JSON.valueToTree(r.isolatesStopped()));
+        n.put("millis", r.millis());
+        return n;
     }
 
     private ServiceContainer createContainer(JsonNode body) {

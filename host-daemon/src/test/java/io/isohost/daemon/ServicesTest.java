@@ -1,0 +1,164 @@
+package io.isohost.daemon;
+
+import io.isohost.container.ComponentCompiler;
+import io.isohost.daemon.deploy.RouteListener;
+import io.isohost.descriptor.DescriptorException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ServicesTest {
+    @TempDir
+    Path tmp;
+    private Daemon daemon;
+    private Path descriptor;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final AtomicReference<Map<String, RouteListener.Route>> routes = new AtomicReference<>(Map.of());
+
+    static String descriptor(int containers, String generator) {
+        return """
+                <service xmlns="urn:isohost:service:1" name="shop" tenant="acme">
+                  <shapes>
+                    <shape name="small"><rate resource="requests" per-second="1000"/></shape>
+                  </shapes>
+                  <allocation><containers shape="small" count="%d"/></allocation>
+                  <components>
+                    <component name="web" role="application-server">
+                      <artifact>classes</artifact>
+                    </component>
+                    <embedded-component name="browse" application-server="web">
+                      <servlet class="demo.Hello"><url-pattern>/browse</url-pattern></servlet>
+                    </embedded-component>
+                    <embedded-component name="bid" application-server="web">
+                      <servlet class="demo.Hello" name="bid"><url-pattern>/bid</url-pattern></servlet>
+                    </embedded-component>
+                  </components>
+                  <generator name="%s"/>
+                </service>
+                """.formatted(containers, generator);
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        ComponentCompiler.compile(tmp.resolve("classes"), Map.of("demo.Hello", DeploymentManagerTest.HELLO));
+        descriptor = tmp.resolve("shop.xml");
+        Files.writeString(descriptor, descriptor(2, "replicate-all"));
+        daemon = Daemon.start(DaemonSettings.defaults().withDataDirectory(tmp.resolve("data"))
+                .withPorts(DaemonTest.freePort(), DaemonTest.freePort()).withContainerPorts(24000, 24999),
+                MBeanServerFactory.newMBeanServer());
+        daemon.deployments().addRouteListener(routes::set);
+    }
+
+    @AfterEach
+    void stop() {
+        daemon.close();
+    }
+
+    private int get(URI uri) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void aSubmittedDescriptorServesEveryComponentThroughItsContainers() throws Exception {
+        var report = daemon.services().submit(descriptor);
+        assertEquals(List.of("shop-1", "shop-2"), report.containersCreated());
+        for (String component : List.of("browse", "bid")) {
+            var route = routes.get().get("web");
+            assertNotNull(route, "the application server is routed");
+            for (URI endpoint : route.endpoints()) {
+                assertEquals(200, get(endpoint.resolve("/" + component)), component + " at " + endpoint);
+            }
+        }
+        assertTrue(daemon.services().submit(descriptor).changedNothing(), "submitting again changes nothing");
+    }
+
+    @Test
+    void allocationChangesTheNumberOfContainers() throws Exception {
+        daemon.services().submit(descriptor);
+        var up = daemon.services().allocate("shop", 4);
+        assertEquals(List.of("shop-3", "shop-4"), up.containersCreated());
+        assertEquals(4, routes.get().get("web").endpoints().size());
+        var down = daemon.services().allocate("shop", 1);
+        assertEquals(3, down.containersDestroyed().size());
+        assertEquals(1, routes.get().get("web").endpoints().size());
+        var bean = new ObjectName("isohost:type=Service,name=shop");
+        var mbeans = daemon.containers().settings().mbeanServer();
+        mbeans.setAttribute(bean, new javax.management.Attribute("AllocatedContainers", 3));
+        assertEquals(3, mbeans.getAttribute(bean, "AllocatedContainers"));
+        assertEquals(3, routes.get().get("web").endpoints().size());
+        assertThrows(IllegalArgumentException.class, () -> daemon.services().allocate("shop", -1));
+        assertThrows(IllegalArgumentException.class, () -> daemon.services().allocate("nope", 2));
+    }
+
+    @Test
+    void swappingTheGeneratorUnderContinuousRequestsFailsNone() throws Exception {
+        daemon.services().submit(descriptor);
+        URI browse = routes.get().get("web").endpoints().getFirst().resolve("/browse");
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        var load = CompletableFuture.runAsync(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (running.get() && System.nanoTime() < deadline) {
+                if (get(browse) == 200) {
+                    ok.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                }
+            }
+        });
+        while (ok.get() < 20) {
+            Thread.sleep(10);
+        }
+        daemon.services().swapGenerator("shop", "per-component", Map.of());
+        assertEquals("per-component", daemon.services().service("shop").orElseThrow().generatorName());
+        daemon.services().swapGenerator("shop", "replicate-all", Map.of());
+        int before = ok.get();
+        while (ok.get() < before + 20) {
+            Thread.sleep(10);
+        }
+        running.set(false);
+        load.get(60, TimeUnit.SECONDS);
+        assertEquals(0, failed.get(), "requests failed during the swaps (" + ok.get() + " succeeded)");
+    }
+
+    @Test
+    void badInputIsRefusedWithLineAndColumnAndChangesNothing() throws Exception {
+        daemon.services().submit(descriptor);
+        Path bad = tmp.resolve("bad.xml");
+        Files.writeString(bad, descriptor(2, "replicate-all").replace("<component name=\"web\"", "<component"));
+        var e = assertThrows(DescriptorException.class, () -> daemon.services().submit(bad));
+        assertTrue(e.getMessage().contains("bad.xml:"), e.getMessage());
+        assertTrue(e.problems().getFirst().line() > 0);
+        var unknown = assertThrows(io.isohost.deploy.GeneratorException.class,
+                () -> daemon.services().swapGenerator("shop", "no-such-generator", Map.of()));
+        assertTrue(unknown.getMessage().contains("no-such-generator"), unknown.getMessage());
+        assertEquals("replicate-all", daemon.services().service("shop").orElseThrow().generatorName());
+        assertEquals(2, daemon.containers().containers().stream().filter(c -> c.name().startsWith("shop-")).count());
+    }
+}
