@@ -147,6 +147,41 @@ class ServicesTest {
         assertEquals(0, failed.get(), "requests failed during the swaps (" + ok.get() + " succeeded)");
     }
 
+    static final String RECORDING_LB = """
+            package demo;
+            import io.isohost.container.LoadBalancerConfigurator;
+            import java.nio.file.*;
+            public class RecordingLb implements LoadBalancerConfigurator {
+                private void log(String what, Replica r) {
+                    try {
+                        Files.writeString(Path.of(System.getProperty("lbtest.file")),
+                            what + " " + r.container() + " " + r.component() + " " + r.urlPatterns() + "\\n",
+                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    } catch (java.io.IOException e) { throw new java.io.UncheckedIOException(e); }
+                }
+                @Override public void replicaAdded(Replica r) { log("added", r); }
+                @Override public void replicaRemoved(Replica r) { log("removed", r); }
+            }
+            """;
+
+    @Test
+    void theLoadBalancerConfigurationClassHearsOfEveryReplicaAddedAndRemoved() throws Exception {
+        ComponentCompiler.compile(tmp.resolve("lb"), Map.of("demo.RecordingLb", RECORDING_LB));
+        Path log = tmp.resolve("lb.log");
+        System.setProperty("lbtest.file", log.toString());
+        Files.writeString(descriptor, descriptor(2, "replicate-all").replace("</components>",
+                "<load-balancer name=\"shop-lb\" configuration-class=\"demo.RecordingLb\"><artifact>lb</artifact></load-balancer>\n</components>"));
+        daemon.services().submit(descriptor);
+        List<String> added = Files.readAllLines(log);
+        assertEquals(4, added.size(), added.toString());
+        assertTrue(added.contains("added shop-2 bid [/bid]"), added.toString());
+        Files.delete(log);
+        daemon.services().allocate("shop", 1);
+        List<String> removed = Files.readAllLines(log);
+        assertEquals(List.of("removed shop-2 Hello [/browse]", "removed shop-2 bid [/bid]").stream().sorted().toList(),
+                removed.stream().sorted().toList());
+    }
+
     @Test
     void badInputIsRefusedWithLineAndColumnAndChangesNothing() throws Exception {
         daemon.services().submit(descriptor);

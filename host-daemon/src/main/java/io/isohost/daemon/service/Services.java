@@ -48,7 +48,10 @@ public final class Services implements AutoCloseable {
                           Map<String, String> parameters, DeploymentGenerator generator, Deployment deployment) {
     }
 
+    private final Map<String, LoadBalancerNotifier> balancers = new LinkedHashMap<>();
+
     private final DeploymentManager manager;
+    private final ContainerHost host;
     private final GeneratorRunner runner;
     private final Path stateDirectory;
     private final Clock clock;
@@ -59,6 +62,7 @@ public final class Services implements AutoCloseable {
     public Services(ContainerHost host, DeploymentManager manager, Path dataDirectory, Clock clock, MeterRegistry meters) {
         this.mbeans = host.settings().mbeanServer();
         this.manager = manager;
+        this.host = host;
         this.runner = new GeneratorRunner(host, 0.1, Duration.ofSeconds(5));
         this.stateDirectory = dataDirectory.resolve("services");
         this.clock = clock;
@@ -193,11 +197,28 @@ public final class Services implements AutoCloseable {
         save(s);
         meters.counter("isohost_generator_decisions", "service", s.descriptor().name(), "generator", s.generatorName(),
                 "reason", why).increment();
-        ApplyReport report = manager.apply(new DeploymentTarget(manager.current().version() + 1, containers));
-        if (!report.changedNothing()) {
-            meters.counter("isohost_deployment_changes", "service", s.descriptor().name()).increment();
+        try {
+            ApplyReport report = manager.apply(new DeploymentTarget(manager.current().version() + 1, containers));
+            if (!report.changedNothing()) {
+                meters.counter("isohost_deployment_changes", "service", s.descriptor().name()).increment();
+            }
+            return report;
+        } finally {
+            notifyBalancer(s);
         }
-        return report;
+    }
+
+    private void notifyBalancer(Service s) {
+        var lb = s.descriptor().loadBalancer();
+        if (lb.isEmpty()) {
+            return;
+        }
+        LoadBalancerNotifier notifier = balancers.get(s.descriptor().name());
+        if (notifier == null || !notifier.describes(lb.get())) {
+            notifier = new LoadBalancerNotifier(s.descriptor().name(), lb.get());
+            balancers.put(s.descriptor().name(), notifier);
+        }
+        notifier.update(manager.current(), host);
     }
 
     private void register(String name) {
