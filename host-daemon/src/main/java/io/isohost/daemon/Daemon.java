@@ -6,6 +6,7 @@ import io.isohost.daemon.internal.AdminApi;
 import io.isohost.daemon.internal.AdminToken;
 import io.isohost.daemon.internal.JmxAgent;
 import io.isohost.daemon.internal.HostMetrics;
+import io.isohost.daemon.internal.RoundRobinRouter;
 import io.isohost.daemon.service.Services;
 import io.isohost.daemon.deploy.DeploymentManager;
 import io.isohost.daemon.deploy.TargetStore;
@@ -40,6 +41,7 @@ public final class Daemon implements AutoCloseable {
     private final DeploymentManager deployments;
     private final HostMetrics metrics;
     private Services services;
+    private RoundRobinRouter router;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Daemon(DaemonSettings settings, ContainerHost containers, JmxAgent jmx, Server admin, String token) {
@@ -98,6 +100,10 @@ public final class Daemon implements AutoCloseable {
             } catch (DeploymentManager.DeploymentException e) {
                 log.warn("recovered deployment with failures: {}", e.getMessage());
             }
+            if (settings.routerPort() != 0) {
+                daemon.router = new RoundRobinRouter(settings.bindAddress(), settings.routerPort());
+                daemon.deployments.addRouteListener(daemon.router);
+            }
             daemon.services = new Services(containers, daemon.deployments, settings.dataDirectory(), Clock.systemUTC(),
                     daemon.metrics.registry());
             daemon.services.restore();
@@ -135,6 +141,12 @@ public final class Daemon implements AutoCloseable {
         return services;
     }
 
+    /** The round-robin router's address, if it runs. */
+    public java.util.Optional<URI> routerUri() {
+        return router == null ? java.util.Optional.empty()
+                : java.util.Optional.of(URI.create("http://" + settings.bindAddress() + ":" + router.port() + "/"));
+    }
+
     public HostMetrics metrics() {
         return metrics;
     }
@@ -166,6 +178,9 @@ public final class Daemon implements AutoCloseable {
         log.info("isohost host stopping");
         if (services != null) {
             services.close();
+        }
+        if (router != null) {
+            router.close();
         }
         containers.close();
         jmx.close();

@@ -81,7 +81,8 @@ public record HostConfig(DaemonSettings settings, List<String> resources, List<S
                 Element range = child(server, "container-ports");
                 int first = range == null ? s.firstContainerPort() : Integer.parseInt(range.getAttribute("first"));
                 int last = range == null ? s.lastContainerPort() : Integer.parseInt(range.getAttribute("last"));
-                s = new DaemonSettings(data, address.isEmpty() ? s.bindAddress() : address, admin, jmx, first, last);
+                int router = intText(server, "router-port", s.routerPort());
+                s = new DaemonSettings(data, address.isEmpty() ? s.bindAddress() : address, admin, jmx, first, last, router);
             }
         } catch (IllegalArgumentException e) {
             throw new InvalidConfig(file + ": " + e.getMessage());

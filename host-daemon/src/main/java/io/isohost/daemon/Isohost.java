@@ -50,6 +50,7 @@ public final class Isohost {
               --data DIR                 data directory (default ./.isohost); holds the admin token
               --admin-port N             admin HTTP API port (default 7170)
               --jmx-port N               remote JMX port (default 7171)
+              --router-port N            round-robin router in front of the components (default 7180, 0 for none)
               --container-ports A-B      port range for container endpoints (default 20000-29999)
 
             JMX: service:jmx:rmi:///jndi/rmi://127.0.0.1:7171/jmxrmi
@@ -134,7 +135,7 @@ public final class Isohost {
             String a = args[i];
             switch (a) {
                 case "--json", "--help", "-h" -> options.put(a.equals("-h") ? "--help" : a, "");
-                case "--config", "--data", "--admin-port", "--jmx-port", "--container-ports", "--cpu-share", "--max-concurrency" -> {
+                case "--config", "--data", "--router-port", "--admin-port", "--jmx-port", "--container-ports", "--cpu-share", "--max-concurrency" -> {
                     if (i + 1 >= args.length) {
                         throw new UsageException(a + " needs a value");
                     }
@@ -160,7 +161,8 @@ public final class Isohost {
             if (o.containsKey("--data")) {
                 s = s.withDataDirectory(Path.of(o.get("--data")));
             }
-            s = s.withPorts(port(o, "--admin-port", s.adminPort()), port(o, "--jmx-port", s.jmxPort()));
+            s = s.withPorts(port(o, "--admin-port", s.adminPort()), port(o, "--jmx-port", s.jmxPort()))
+                    .withRouterPort(port(o, "--router-port", s.routerPort()));
             if (o.containsKey("--container-ports")) {
                 String[] r = o.get("--container-ports").split("-");
                 if (r.length != 2) {
@@ -188,6 +190,7 @@ public final class Isohost {
         out.println("  admin API   " + daemon.adminUri() + "api/status   (token in "
                 + settings.dataDirectory().resolve(AdminToken.FILE) + ")");
         out.println("  JMX         " + daemon.jmxUrl());
+        daemon.routerUri().ifPresent(u -> out.println("  router      " + u + "   (requests to deployed components)"));
         out.println("  containers  ports " + settings.firstContainerPort() + "-" + settings.lastContainerPort()
                 + " on " + settings.bindAddress());
         out.println("Stop with Ctrl-C or 'isohost stop'.");

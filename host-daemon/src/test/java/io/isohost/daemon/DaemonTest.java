@@ -43,7 +43,7 @@ class DaemonTest {
     private DaemonSettings settings() throws IOException {
         int first = 22000 + (int) (ProcessHandle.current().pid() % 50) * 100;
         return DaemonSettings.defaults().withDataDirectory(tmp.resolve("data"))
-                .withPorts(freePort(), freePort()).withContainerPorts(first, first + 99);
+                .withPorts(freePort(), freePort()).withRouterPort(freePort()).withContainerPorts(first, first + 99);
     }
 
     @AfterEach
@@ -132,7 +132,7 @@ class DaemonTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Isohost.class.getName(),
                 "start", "--data", s.dataDirectory().toString(), "--admin-port", Integer.toString(s.adminPort()),
-                "--jmx-port", Integer.toString(s.jmxPort()),
+                "--jmx-port", Integer.toString(s.jmxPort()), "--router-port", Integer.toString(s.routerPort()),
                 "--container-ports", s.firstContainerPort() + "-" + s.lastContainerPort())
                 .redirectErrorStream(true).start();
         try {

@@ -75,7 +75,7 @@ class DeploymentManagerTest {
     }
 
     private DaemonSettings settings(Path data) throws Exception {
-        return DaemonSettings.defaults().withDataDirectory(data).withPorts(DaemonTest.freePort(), DaemonTest.freePort())
+        return DaemonSettings.defaults().withDataDirectory(data).withPorts(DaemonTest.freePort(), DaemonTest.freePort()).withRouterPort(DaemonTest.freePort())
                 .withContainerPorts(23000, 23999);
     }
 
@@ -160,7 +160,7 @@ class DeploymentManagerTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Isohost.class.getName(),
                 "start", "--data", s.dataDirectory().toString(), "--admin-port", Integer.toString(s.adminPort()),
-                "--jmx-port", Integer.toString(s.jmxPort()),
+                "--jmx-port", Integer.toString(s.jmxPort()), "--router-port", Integer.toString(s.routerPort()),
                 "--container-ports", s.firstContainerPort() + "-" + s.lastContainerPort())
                 .redirectErrorStream(true).start();
         var reader = p.inputReader();

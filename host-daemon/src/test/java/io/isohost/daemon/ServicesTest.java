@@ -64,7 +64,7 @@ class ServicesTest {
         descriptor = tmp.resolve("shop.xml");
         Files.writeString(descriptor, descriptor(2, "replicate-all"));
         daemon = Daemon.start(DaemonSettings.defaults().withDataDirectory(tmp.resolve("data"))
-                .withPorts(DaemonTest.freePort(), DaemonTest.freePort()).withContainerPorts(24000, 24999),
+                .withPorts(DaemonTest.freePort(), DaemonTest.freePort()).withRouterPort(DaemonTest.freePort()).withContainerPorts(24000, 24999),
                 MBeanServerFactory.newMBeanServer());
         daemon.deployments().addRouteListener(routes::set);
     }
@@ -95,6 +95,18 @@ class ServicesTest {
             }
         }
         assertTrue(daemon.services().submit(descriptor).changedNothing(), "submitting again changes nothing");
+
+        // the host's router sends each path to the containers hosting it, in turn
+        URI router = daemon.routerUri().orElseThrow();
+        for (int i = 0; i < 4; i++) {
+            var r = http.send(HttpRequest.newBuilder(router.resolve("/bid")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            assertEquals("hello bid", r.body());
+        }
+        assertEquals(404, get(router.resolve("/nowhere")));
+        long served = daemon.containers().containers().stream().filter(c -> c.name().startsWith("shop-"))
+                .filter(c -> c.isolates().getFirst().usage().requests() >= 3).count();
+        assertEquals(2, served, "both containers took their turn");
     }
 
     @Test
