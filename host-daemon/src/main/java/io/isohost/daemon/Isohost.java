@@ -291,6 +291,7 @@ public final class Isohost {
         }
         out.println("host  admin " + status.path("admin").asText() + "  jmx " + status.path("jmx").asText()
                 + "  cores " + status.path("cores").asInt());
+        services(s, false);
         JsonNode containers = status.path("containers");
         if (containers.isEmpty()) {
             out.println("no containers");

@@ -64,7 +64,7 @@ class ServicesTest {
         descriptor = tmp.resolve("shop.xml");
         Files.writeString(descriptor, descriptor(2, "replicate-all"));
         daemon = Daemon.start(DaemonSettings.defaults().withDataDirectory(tmp.resolve("data"))
-                .withPorts(DaemonTest.freePort(), DaemonTest.freePort()).withRouterPort(DaemonTest.freePort()).withContainerPorts(24000, 24999),
+                .withPorts(DaemonTest.freePort(), DaemonTest.freePort()).withRouterPort(DaemonTest.freePort()).withContainerPorts(24000, 24099),
                 MBeanServerFactory.newMBeanServer());
         daemon.deployments().addRouteListener(routes::set);
     }
@@ -192,6 +192,63 @@ class ServicesTest {
         List<String> removed = Files.readAllLines(log);
         assertEquals(List.of("removed shop-2 Hello [/browse]", "removed shop-2 bid [/bid]").stream().sorted().toList(),
                 removed.stream().sorted().toList());
+    }
+
+    static final String BAD_GENERATOR = """
+            package demo;
+            import io.isohost.deploy.*;
+            import java.util.Map;
+            public class BadGenerators implements DeploymentGeneratorProvider {
+                @Override public String name() { return "bad"; }
+                @Override public String description() { return "throws or never answers"; }
+                @Override public DeploymentGenerator create(GeneratorSettings s) {
+                    boolean loops = s.parameters().containsKey("loop");
+                    return input -> {
+                        if (loops) { while (true) { Thread.onSpinWait(); if (Thread.interrupted()) throw new IllegalStateException("stopped"); } }
+                        throw new IllegalStateException("broken generator");
+                    };
+                }
+            }
+            """;
+
+    @Test
+    void aGeneratorThatThrowsOrOverrunsLeavesTheDeploymentInForce() throws Exception {
+        Path dir = ComponentCompiler.compile(tmp.resolve("gen"), Map.of("demo.BadGenerators", BAD_GENERATOR));
+        Files.createDirectories(dir.resolve("META-INF/services"));
+        Files.writeString(dir.resolve("META-INF/services/io.isohost.deploy.DeploymentGeneratorProvider"), "demo.BadGenerators\n");
+        Path jar = tmp.resolve("bad-gen.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            try (var files = Files.walk(dir)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    out.putNextEntry(new java.util.jar.JarEntry(dir.relativize(f).toString().replace('\\', '/')));
+                    out.write(Files.readAllBytes(f));
+                    out.closeEntry();
+                }
+            }
+        }
+        daemon.services().submit(descriptor);
+        var before = daemon.deployments().current();
+        var thrown = assertThrows(io.isohost.deploy.GeneratorException.class,
+                () -> daemon.services().swapGenerator("shop", jar.toString(), Map.of()));
+        assertTrue(thrown.getMessage().contains("broken generator"), thrown.getMessage());
+        var overran = assertThrows(io.isohost.deploy.GeneratorException.class,
+                () -> daemon.services().swapGenerator("shop", jar.toString(), Map.of("loop", "yes")));
+        assertTrue(overran.getMessage().contains("did not answer"), overran.getMessage());
+        assertEquals(before, daemon.deployments().current(), "the deployment in force stays");
+        assertEquals("replicate-all", daemon.services().service("shop").orElseThrow().generatorName());
+    }
+
+    @Test
+    void aDryRunAppliesNothingAndAnAllocationTheHostCannotHoldIsRefused() throws Exception {
+        daemon.services().submit(descriptor);
+        var dry = daemon.services().dryRun("shop", java.util.Optional.of("per-component"));
+        assertEquals("shop", dry.service());
+        assertEquals(2, daemon.containers().containers().stream().filter(c -> c.name().startsWith("shop-")).count());
+        var e = assertThrows(IllegalArgumentException.class, () -> daemon.services().allocate("shop", 999));
+        assertTrue(e.getMessage().contains("cannot hold"), e.getMessage());
+        assertEquals(2, daemon.services().service("shop").orElseThrow().descriptor().allocation().total(),
+                "a refused allocation changes nothing");
+        assertEquals(2, daemon.containers().containers().stream().filter(c -> c.name().startsWith("shop-")).count());
     }
 
     @Test

@@ -39,6 +39,7 @@ import java.util.Optional;
  * POST   /api/services                            {"descriptor": "/path/to/service.xml"}
  * POST   /api/services/NAME/generator             {"generator": "per-component" | "/path/gen.jar", "parameters": {...}}
  * PUT    /api/services/NAME/allocation            {"containers": 4}
+ * POST   /api/services/NAME/dry-run               {"generator": "..."} or no body: the deployment it would make, applying nothing
  * POST   /api/shutdown
  * GET    /metrics                                 Prometheus text format, without the token
  * </pre>
@@ -197,6 +198,13 @@ public final class AdminApi extends Handler.Abstract {
             body.path("parameters").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
             String gen = text(body, "generator").orElseThrow(() -> new ApiError(400, "name the \"generator\""));
             return report(services.swapGenerator(name, gen, params));
+        }
+        if (parts.length == 5 && parts[4].equals("dry-run")) {
+            expect(method, HttpMethod.POST);
+            String text = Content.Source.asString(request);
+            var gen = text == null || text.isBlank() ? java.util.Optional.<String>empty()
+                    : text(JSON.readTree(text), "generator");
+            return services.dryRun(name, gen);
         }
         if (parts.length == 5 && parts[4].equals("allocation")) {
             expect(method, HttpMethod.PUT);

@@ -184,6 +184,15 @@ public final class Services implements AutoCloseable {
         return provider.create(GeneratorSettings.of(d, params));
     }
 
+    /** What the service's generator (or another, by name or jar) would deploy now; nothing is applied. */
+    public synchronized Deployment dryRun(String service, Optional<String> generator) {
+        Service s = require(service);
+        DeploymentGenerator g = generator.map(name -> create(Generators.load(name), s.descriptor(), Map.of()))
+                .orElse(s.generator());
+        return runner.generate(service, generator.orElse(s.generatorName()), g,
+                new GeneratorInput(s.descriptor(), PerformanceData.NONE, s.deployment(), clock.instant(), true));
+    }
+
     private ApplyReport commit(Service s, String why) throws IOException {
         Map<String, Service> next = new LinkedHashMap<>(services);
         next.put(s.descriptor().name(), s);
@@ -191,6 +200,7 @@ public final class Services implements AutoCloseable {
         for (Service each : next.values()) {
             containers.addAll(DeploymentMapping.targets(each.descriptor(), each.deployment()));
         }
+        checkCapacity(containers);
         if (services.put(s.descriptor().name(), s) == null) {
             register(s.descriptor().name());
         }
@@ -205,6 +215,29 @@ public final class Services implements AutoCloseable {
             return report;
         } finally {
             notifyBalancer(s);
+        }
+    }
+
+    /**
+     * Refuses, before anything changes, a deployment this host cannot hold: more leaf containers
+     * than its port range has ports, or CPU guarantees adding up to more than the host.
+     */
+    private void checkCapacity(List<ContainerTarget> wanted) {
+        var settings = host.settings();
+        int ports = settings.lastPort() - settings.firstPort() + 1;
+        long others = host.containers().stream().filter(c -> !c.isGroup())
+                .filter(c -> wanted.stream().noneMatch(t -> t.name().equals(c.name())))
+                .filter(c -> manager.current().byName().get(c.name()) == null).count();
+        if (wanted.size() + others > ports) {
+            throw new IllegalArgumentException("this host cannot hold " + wanted.size() + " containers: its port range "
+                    + settings.firstPort() + "-" + settings.lastPort() + " has room for " + (ports - others) + "; nothing was changed");
+        }
+        double guaranteed = wanted.stream().mapToDouble(t -> t.policies().cpuGuarantee()).sum()
+                + host.containers().stream().filter(c -> wanted.stream().noneMatch(t -> t.name().equals(c.name())))
+                .mapToDouble(c -> c.policies().cpuGuarantee()).sum();
+        if (guaranteed > 1.0 + 1e-9) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "CPU guarantees would add up to %.0f%% of this host; nothing was changed", guaranteed * 100));
         }
     }
 
