@@ -13,12 +13,21 @@ final class StatusView {
     private StatusView() {
     }
 
-    record Host(String admin, String jmx, String dataDirectory, int cores, List<ContainerStatus> containers) {
+    record Host(String admin, String jmx, String dataDirectory, int cores, List<Service> services,
+                List<ContainerStatus> containers) {
+    }
+
+    record Service(String name, String tenant, String generator, int allocation, List<String> containers) {
     }
 
     static Host of(Daemon d) {
+        List<Service> services = d.services() == null ? List.of() : d.services().list().stream()
+                .map(s -> new Service(s.descriptor().name(), s.descriptor().tenant(), s.generatorName(),
+                        s.descriptor().allocation().total(),
+                        s.deployment().containers().stream().map(c -> c.id()).toList()))
+                .toList();
         return new Host(d.adminUri().toString(), d.jmxUrl(), d.settings().dataDirectory().toAbsolutePath().toString(),
-                d.containers().cpu().cores(),
+                d.containers().cpu().cores(), services,
                 d.containers().containers().stream().map(ServiceContainer::status).toList());
     }
 
