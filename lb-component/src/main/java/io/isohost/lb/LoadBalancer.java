@@ -1,0 +1,159 @@
+package io.isohost.lb;
+
+import io.isohost.lb.internal.Dispatcher;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The component-aware load balancer: a Jetty reverse proxy that sends each request only to the
+ * backends hosting its component, under controlled loading. Start one with {@link #start}; feed it
+ * routes through {@link RoutingTable#replaceRoutes}.
+ */
+public final class LoadBalancer implements RoutingTable, AutoCloseable {
+    private final Server server;
+    private final HttpClient client;
+    private final Dispatcher dispatcher;
+    private final MeterRegistry meters;
+
+    private LoadBalancer(Server server, HttpClient client, Dispatcher dispatcher, MeterRegistry meters) {
+        this.server = server;
+        this.client = client;
+        this.dispatcher = dispatcher;
+        this.meters = meters;
+    }
+
+    /** Starts listening on {@code address:port} (0 for any free port); a failure leaves nothing running. */
+    public static LoadBalancer start(String address, int port, BalancerConfig config, Optional<TargetChooser> chooser,
+                                     MeterRegistry meters) throws IOException {
+        var clientThreads = new QueuedThreadPool(64, 4);
+        clientThreads.setName("lb-client");
+        var connector = new ClientConnector();
+        connector.setConnectTimeout(config.connectTimeout());
+        connector.setIdleTimeout(config.idleTime());
+        connector.setExecutor(clientThreads);
+        HttpClient client = new HttpClient(new org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP(connector));
+        client.setExecutor(clientThreads);
+        client.setFollowRedirects(false);
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        client.setMaxConnectionsPerDestination(config.maxLimit() + 8); // one request per connection; the permits bound it
+        client.setMaxRequestsQueuedPerDestination(1 << 16);           // the balancer's own queue does the queueing
+        client.setIdleTimeout(config.idleTime().toMillis());
+        client.setConnectTimeout(config.connectTimeout().toMillis());
+        client.setUserAgentField(null);
+        var scheduler = new ScheduledExecutorScheduler("lb-scheduler", true);
+        var threads = new QueuedThreadPool(200, 8);
+        threads.setName("lb");
+        Server server = new Server(threads);
+        var listen = new ServerConnector(server, 1, 1);
+        listen.setHost(address);
+        listen.setPort(port);
+        listen.setIdleTimeout(30_000);
+        server.addConnector(listen);
+        var dispatcher = new Dispatcher(config, client, scheduler, chooser, meters);
+        server.setHandler(dispatcher);
+        server.addBean(scheduler);
+        server.addBean(client);
+        try {
+            client.getContentDecoderFactories().clear(); // pass compressed bodies through untouched
+        } catch (RuntimeException ignored) {
+            // no decoders to clear
+        }
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception ignored) {
+                // failed start
+            }
+            throw new IOException("load balancer cannot listen on " + address + ":" + port + ": " + e.getMessage(), e);
+        }
+        return new LoadBalancer(server, client, dispatcher, meters);
+    }
+
+    public static LoadBalancer start(String address, int port, BalancerConfig config) throws IOException {
+        return start(address, port, config, Optional.empty(), new SimpleMeterRegistry());
+    }
+
+    public int port() {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    @Override
+    public void replaceRoutes(List<ComponentRoute> routes) {
+        dispatcher.replaceRoutes(routes);
+    }
+
+    /** Per backend: requests in flight and the current bound N. */
+    public Map<String, int[]> backendLoad() {
+        Map<String, int[]> m = new LinkedHashMap<>();
+        dispatcher.backends().forEach((id, s) -> m.put(id, new int[]{s.inFlightNow(), s.limitNow()}));
+        return m;
+    }
+
+    /** Requests waiting in a component's queue now. */
+    public int queued(String component) {
+        var g = meters.find("isohost_lb_queued").tag("component", component).gauge();
+        return g == null ? 0 : (int) g.value();
+    }
+
+    /** Request rate is left to the caller's window; count, mean and p99 per component, for generators. */
+    public Map<String, ComponentStats> stats() {
+        Map<String, ComponentStats> out = new LinkedHashMap<>();
+        for (Timer t : meters.find("isohost_lb_request").timers()) {
+            String component = t.getId().getTag("component");
+            var snap = t.takeSnapshot();
+            double p99 = 0;
+            for (var v : snap.percentileValues()) {
+                if (v.percentile() == 0.99) {
+                    p99 = v.value(TimeUnit.MILLISECONDS);
+                }
+            }
+            ComponentStats prev = out.get(component);
+            ComponentStats mine = new ComponentStats(snap.count(), snap.mean(TimeUnit.MILLISECONDS), p99);
+            out.put(component, prev == null ? mine : prev.merge(mine));
+        }
+        return out;
+    }
+
+    /**
+     * @param requests   answered so far
+     * @param meanMillis mean response time
+     * @param p99Millis  99th percentile over the recent window
+     */
+    public record ComponentStats(long requests, double meanMillis, double p99Millis) {
+        ComponentStats merge(ComponentStats o) {
+            long n = requests + o.requests;
+            double mean = n == 0 ? 0 : (meanMillis * requests + o.meanMillis * o.requests) / n;
+            return new ComponentStats(n, mean, Math.max(p99Millis, o.p99Millis));
+        }
+    }
+
+    public MeterRegistry meters() {
+        return meters;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception ignored) {
+            // stopping is best effort
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.isohost.lb;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A service's own way of picking a backend, named in its descriptor. It sees the component and
+ * path of a request and the eligible backends (live, hosting the component); returning empty
+ * leaves the choice to the balancer's strategy.
+ */
+@FunctionalInterface
+public interface TargetChooser {
+    Optional<Backend> choose(String component, String path, List<Backend> eligible);
+}

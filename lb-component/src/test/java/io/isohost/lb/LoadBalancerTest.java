@@ -1,0 +1,266 @@
+package io.isohost.lb;
+
+import io.isohost.lb.internal.LimitController;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class LoadBalancerTest {
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private LoadBalancer lb;
+    // the common pool has one thread on a 2-core machine: held requests need threads of their own
+    private final java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newCachedThreadPool();
+
+    @AfterEach
+    void close() throws Exception {
+        if (lb != null) {
+            lb.close();
+        }
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+        clients.shutdownNow();
+    }
+
+    private TestBackend backend(String name) throws Exception {
+        TestBackend b = new TestBackend(name);
+        closing.add(b);
+        return b;
+    }
+
+    private void start(BalancerConfig config, ComponentRoute... routes) throws IOException {
+        lb = LoadBalancer.start("127.0.0.1", 0, config.withWarmup(Duration.ZERO));
+        lb.replaceRoutes(List.of(routes));
+    }
+
+    private HttpResponse<String> get(String path, String... headers) {
+        try {
+            var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lb.port() + path)).timeout(Duration.ofSeconds(60));
+            for (int i = 0; i < headers.length; i += 2) {
+                b.header(headers[i], headers[i + 1]);
+            }
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static ComponentRoute route(String component, String pattern, TestBackend... bs) {
+        return new ComponentRoute(component, List.of(pattern), List.of(bs).stream().map(TestBackend::backend).toList());
+    }
+
+    @Test
+    void eachComponentGoesOnlyToTheBackendsHostingIt() throws Exception {
+        var a = backend("a");
+        var b = backend("b");
+        start(BalancerConfig.defaults(), route("browse", "/browse/*", a), route("bid", "/bid", b));
+        for (int i = 0; i < 5; i++) {
+            assertEquals("a /browse/items", get("/browse/items").body());
+            assertEquals("b /bid", get("/bid").body());
+        }
+        assertEquals(404, get("/nothing").statusCode());
+        assertEquals(5, a.requests.get());
+        assertEquals(5, b.requests.get());
+    }
+
+    @Test
+    void roundRobinSharesByWeight() throws Exception {
+        var light = backend("light");
+        var heavy = backend("heavy");
+        start(BalancerConfig.defaults().withStrategy(Strategy.ROUND_ROBIN),
+                new ComponentRoute("c", List.of("/*"), List.of(light.backend(100), heavy.backend(300))));
+        for (int i = 0; i < 40; i++) {
+            assertEquals(200, get("/x").statusCode());
+        }
+        assertEquals(10, light.requests.get());
+        assertEquals(30, heavy.requests.get());
+    }
+
+    @Test
+    void serverLoadSendsNewWorkAwayFromABusyBackend() throws Exception {
+        var busy = backend("busy");
+        var idle = backend("idle");
+        busy.hold = new CountDownLatch(1);
+        start(BalancerConfig.defaults().withStrategy(Strategy.SERVER_LOAD), route("c", "/*", busy, idle));
+        List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+        while (busy.arrived.get() < 3) {
+            held.add(CompletableFuture.supplyAsync(() -> get("/slow"), clients));
+            Thread.sleep(20);
+        }
+        int idleBefore = idle.requests.get();
+        for (int i = 0; i < 10; i++) {
+            assertEquals("idle /fast", get("/fast").body());
+        }
+        assertEquals(idleBefore + 10, idle.requests.get());
+        busy.hold.countDown();
+        for (var f : held) {
+            assertEquals(200, f.get(60, TimeUnit.SECONDS).statusCode());
+        }
+    }
+
+    @Test
+    void greenFillsTheFirstBackendBeforeTheNext() throws Exception {
+        var first = backend("first");
+        var second = backend("second");
+        start(BalancerConfig.defaults().withStrategy(Strategy.GREEN), route("c", "/*", first, second));
+        for (int i = 0; i < 10; i++) {
+            assertEquals("first /x", get("/x").body());
+        }
+        assertEquals(0, second.requests.get(), "an idle second backend could be switched off");
+    }
+
+    @Test
+    void stickySessionsStayWithTheirOwnerAndMoveWhenItGoes() throws Exception {
+        var b1 = backend("b1");
+        var b2 = backend("b2");
+        start(BalancerConfig.defaults().withStrategy(Strategy.ROUND_ROBIN), route("c", "/*", b1, b2));
+        for (int i = 0; i < 6; i++) {
+            assertEquals("b2 /cart", get("/cart", "Cookie", "JSESSIONID=abc123.b2").body());
+        }
+        for (int i = 0; i < 4; i++) {
+            assertEquals("b1 /cart", get("/cart;jsessionid=xyz.b1").body(), "a session id in the path sticks too");
+        }
+        lb.replaceRoutes(List.of(route("c", "/*", b1)));
+        var moved = get("/cart", "Cookie", "JSESSIONID=abc123.b2");
+        assertEquals(200, moved.statusCode());
+        assertEquals("b1 /cart", moved.body(), "the owner no longer hosts the component: redispatch");
+    }
+
+    @Test
+    void overloadQueuesInOrderThenRefusesWith503() throws Exception {
+        var slow = backend("slow");
+        slow.hold = new CountDownLatch(1);
+        start(BalancerConfig.defaults().withLimits(1, 1, 1).withQueue(2, Duration.ofSeconds(60)), route("c", "/*", slow));
+        List<CompletableFuture<HttpResponse<String>>> admitted = new ArrayList<>();
+        admitted.add(CompletableFuture.supplyAsync(() -> get("/1"), clients));
+        while (slow.arrived.get() < 1) {
+            Thread.sleep(10);
+        }
+        admitted.add(CompletableFuture.supplyAsync(() -> get("/2"), clients));
+        admitted.add(CompletableFuture.supplyAsync(() -> get("/3"), clients));
+        for (int i = 0; i < 3000 && lb.queued("c") < 2; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(2, lb.queued("c"), "two requests wait in the queue");
+        var refused = get("/4");
+        assertEquals(503, refused.statusCode());
+        assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null));
+        assertTrue(refused.body().contains("queue is full"), refused.body());
+        assertEquals(1, slow.arrived.get(), "one request at a time reaches the backend");
+        slow.hold.countDown();
+        for (var f : admitted) {
+            assertEquals(200, f.get(60, TimeUnit.SECONDS).statusCode());
+        }
+    }
+
+    @Test
+    void theLimitFallsWhenTheBackendSlowsAndRisesWhenItRecovers() {
+        var c = new LimitController(20, 4, 200);
+        long now = 0;
+        long ms = 1_000_000L;
+        for (int w = 0; w < 10; w++) {           // fast and busy: N grows
+            for (int i = 0; i < 20; i++) {
+                c.sample(now += 20 * ms, 10 * ms, c.limit(), false);
+            }
+        }
+        int grown = c.limit();
+        assertTrue(grown > 20, "N rises while the backend answers at its baseline: " + grown);
+        for (int w = 0; w < 10; w++) {           // five times slower: N falls
+            for (int i = 0; i < 20; i++) {
+                c.sample(now += 20 * ms, 50 * ms, c.limit(), false);
+            }
+        }
+        int fallen = c.limit();
+        assertTrue(fallen < grown / 2, "N falls when the backend slows: " + grown + " -> " + fallen);
+        for (int w = 0; w < 10; w++) {           // fast again: N rises
+            for (int i = 0; i < 20; i++) {
+                c.sample(now += 20 * ms, 10 * ms, c.limit(), false);
+            }
+        }
+        assertTrue(c.limit() > fallen, "N rises when the backend recovers: " + fallen + " -> " + c.limit());
+        for (int i = 0; i < 20; i++) {           // idle: nothing to learn, N holds
+            c.sample(now += 20 * ms, 10 * ms, 1, false);
+        }
+        int before = c.limit();
+        for (int i = 0; i < 100; i++) {
+            c.sample(now += 20 * ms, 10 * ms, 1, false);
+        }
+        assertEquals(before, c.limit(), "a backend that is never busy does not earn a higher limit");
+    }
+
+    @Test
+    void aDeadBackendIsRetriedAroundEjectedAndTakenBackWhenItRecovers() throws Exception {
+        var live = backend("live");
+        int deadPort;
+        try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            deadPort = probe.getLocalPort();
+        }
+        var dead = new Backend("dead", URI.create("http://127.0.0.1:" + deadPort + "/"), 100);
+        lb = LoadBalancer.start("127.0.0.1", 0, BalancerConfig.defaults().withStrategy(Strategy.ROUND_ROBIN)
+                .withRecovery(2, Duration.ofMillis(300)).withWarmup(Duration.ZERO));
+        lb.replaceRoutes(List.of(new ComponentRoute("c", List.of("/*"), List.of(live.backend(), dead))));
+        for (int i = 0; i < 10; i++) {
+            assertEquals("live /x", get("/x").body(), "a connect failure is retried on another backend");
+        }
+        var revived = new TestBackend("dead", deadPort);
+        closing.add(revived);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (revived.requests.get() == 0 && System.nanoTime() < deadline) {
+            assertEquals(200, get("/x").statusCode());
+            Thread.sleep(20);
+        }
+        assertTrue(revived.requests.get() > 0, "the recovered backend gets traffic again");
+    }
+
+    @Test
+    void badInputGetsAProperErrorAndEveryoneElseIsServed() throws Exception {
+        var good = backend("good");
+        try (var garbage = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofPlatform().daemon().start(() -> {
+                while (!garbage.isClosed()) {
+                    try (var s = garbage.accept(); OutputStream out = s.getOutputStream()) {
+                        s.getInputStream().read(new byte[4096]);
+                        out.write("this is not HTTP at all\r\n\r\n".getBytes());
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            var broken = new Backend("broken", URI.create("http://127.0.0.1:" + garbage.getLocalPort() + "/"), 100);
+            lb = LoadBalancer.start("127.0.0.1", 0, BalancerConfig.defaults().withWarmup(Duration.ZERO));
+            lb.replaceRoutes(List.of(route("ok", "/ok", good),
+                    new ComponentRoute("bad", List.of("/bad"), List.of(broken))));
+            assertEquals(502, get("/bad").statusCode());
+            assertEquals(404, get("/unknown").statusCode());
+            assertEquals(431, get("/ok", "X-Big", "x".repeat(20_000)).statusCode());
+            assertEquals("good /ok", get("/ok").body());
+        }
+    }
+
+    @Test
+    void requestBodiesAndMethodsPassThrough() throws Exception {
+        var b = backend("b");
+        start(BalancerConfig.defaults(), route("c", "/*", b));
+        var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lb.port() + "/bid?item=3"))
+                .POST(HttpRequest.BodyPublishers.ofString("amount=12")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("b /bid amount=12", r.body());
+        assertTrue(lb.stats().get("c").requests() >= 1);
+    }
+}

@@ -1,0 +1,74 @@
+package io.isohost.lb;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+
+import java.net.URI;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A real Jetty backend on loopback that answers with its name, and can be told to hold requests. */
+final class TestBackend implements AutoCloseable {
+    final String name;
+    final AtomicInteger requests = new AtomicInteger();
+    final AtomicInteger arrived = new AtomicInteger();
+    volatile CountDownLatch hold;
+    private final Server server;
+
+    TestBackend(String name, int port) throws Exception {
+        this.name = name;
+        server = new Server();
+        var connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                arrived.incrementAndGet();
+                CountDownLatch h = hold;
+                if (h != null) {
+                    h.await(60, TimeUnit.SECONDS);
+                }
+                requests.incrementAndGet();
+                String body = Content.Source.asString(request);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+                Content.Sink.write(response, true, name + " " + Request.getPathInContext(request)
+                        + (body.isEmpty() ? "" : " " + body), callback);
+                return true;
+            }
+        });
+        server.start();
+    }
+
+    TestBackend(String name) throws Exception {
+        this(name, 0);
+    }
+
+    int port() {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    Backend backend() {
+        return Backend.of(name, URI.create("http://127.0.0.1:" + port() + "/"));
+    }
+
+    Backend backend(int weight) {
+        return new Backend(name, URI.create("http://127.0.0.1:" + port() + "/"), weight);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (hold != null) {
+            hold.countDown();
+        }
+        server.stop();
+    }
+}
