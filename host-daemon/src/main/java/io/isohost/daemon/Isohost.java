@@ -42,6 +42,7 @@ public final class Isohost {
               swap-generator SERVICE NAME|JAR [KEY=VALUE...]
                                          replace a service's deployment generator while it runs
               allocate SERVICE N         give a service N containers; its generator decides their use
+              lb --config FILE           run the load balancer alone, with static routes (docs/lb.md)
               stop                       stop the running host
               help                       this text
 
@@ -73,6 +74,9 @@ public final class Isohost {
 
     /** Runs one command line and returns its exit code. */
     public int run(String... args) {
+        if (args.length > 0 && args[0].equals("lb")) {
+            return io.isohost.lb.LbCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         List<String> rest = new ArrayList<>();
         Map<String, String> options = new LinkedHashMap<>();
         try {
