@@ -435,9 +435,7 @@ public final class Dispatcher extends Handler.Abstract {
             public void onComplete(Result result) {
                 long now = System.nanoTime();
                 b.inFlight.decrementAndGet();
-                Timer.builder("isohost_lb_request").description("Requests through the balancer, by backend")
-                        .tag("component", ex.route.component).tag("backend", b.backend.id())
-                        .publishPercentiles(0.5, 0.9, 0.99).register(meters).record(now - start, TimeUnit.NANOSECONDS);
+                timer(ex.route.component, b.backend.id()).record(now - start, TimeUnit.NANOSECONDS);
                 if (result.isFailed()) {
                     failedExchange(ex, b, result, now, now - start, inFlightAtStart);
                 } else {
@@ -462,6 +460,14 @@ public final class Dispatcher extends Handler.Abstract {
                 released(b);
             }
         });
+    }
+
+    private final Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Timer timer(String component, String backend) {
+        return timers.computeIfAbsent(component + '\u0000' + backend, k -> Timer.builder("isohost_lb_request")
+                .description("Requests through the balancer, by backend").tag("component", component)
+                .tag("backend", backend).publishPercentiles(0.5, 0.9, 0.99).register(meters));
     }
 
     private void failedExchange(Exchange ex, BackendState b, Result result, long now, long rtt, int inFlightAtStart) {

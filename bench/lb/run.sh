@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# The load balancer side by side with nginx and HAProxy, on loopback, against one backend.
+#   bench/lb/run.sh [--quick]
+# Installs nginx, haproxy and wrk from Debian if missing. Every load is bounded in time.
+# Writes bench/results/lb.json and bench/results/lb.md.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+. bin/jdk.sh
+isohost_find_jdk || exit 3
+SECS=10; [ "${1:-}" = "--quick" ] && SECS=4
+SLOTS=8; SERVICE_MS=10                      # backend /work capacity: 8 / 10 ms = 800 req/s
+CAP=8                                       # the same per-backend concurrency cap everywhere
+WORK=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; nginx -c $WORK/nginx.conf -s stop 2>/dev/null; nginx -c $WORK/nginx-open.conf -s stop 2>/dev/null; kill $(cat $WORK/haproxy.pid 2>/dev/null) 2>/dev/null; true' EXIT
+
+for p in nginx haproxy wrk; do
+  command -v $p >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light haproxy wrk >/dev/null; break; }
+done
+./build -q -DskipTests -pl bench -am install
+CP="bench/target/classes:bench/target/lib/*"
+JAVA="$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED"
+
+$JAVA -cp "$CP" io.isohost.bench.lb.BenchBackend 19000 $SLOTS $SERVICE_MS > $WORK/backend.log 2>&1 &
+nginx_conf() { # $1 port, $2 max_conns clause
+cat <<NGINX
+worker_processes 1; daemon on; pid $WORK/nginx-$1.pid; error_log $WORK/nginx-$1.err warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  upstream backend { server 127.0.0.1:19000 $2; keepalive 64; }
+  server {
+    listen 127.0.0.1:$1;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_next_upstream error; }
+  }
+}
+NGINX
+}
+nginx_conf 19001 "max_conns=$CAP" > $WORK/nginx.conf
+nginx_conf 19004 "" > $WORK/nginx-open.conf
+nginx -c $WORK/nginx.conf
+nginx -c $WORK/nginx-open.conf
+cat > $WORK/haproxy.cfg <<HAP
+global
+  nbthread 1
+  maxconn 4000
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  timeout queue 1s
+  option http-keep-alive
+  http-reuse always
+frontend f
+  bind 127.0.0.1:19002
+  default_backend b
+backend b
+  server s1 127.0.0.1:19000 maxconn $CAP
+HAP
+haproxy -D -f $WORK/haproxy.cfg -p $WORK/haproxy.pid
+cat > $WORK/lb.xml <<LB
+<load-balancer xmlns="urn:isohost:lb:1" port="19003" strategy="server-load">
+  <settings initial-limit="$CAP" min-limit="$CAP" max-limit="$CAP" queue-capacity="400" queue-timeout="1s"
+            load-balance-warmup-time="0s"/>
+  <route component="all">
+    <url-pattern>/*</url-pattern>
+    <backend id="b1" url="http://127.0.0.1:19000/"/>
+  </route>
+</load-balancer>
+LB
+ISOHOST_NO_BUILD=1 $JAVA -cp "host-daemon/target/isohost.jar:host-daemon/target/lib/*" io.isohost.daemon.Isohost lb --config $WORK/lb.xml > $WORK/lb.log 2>&1 &
+sleep 3
+
+declare -A PORT=([nginx]=19001 [haproxy]=19002 [isohost]=19003 [nginx-uncontrolled]=19004)
+echo "warming up the JVMs..." >&2
+wrk -t1 -c32 -d${SECS}s http://127.0.0.1:19003/fast >/dev/null
+wrk -t1 -c32 -d${SECS}s http://127.0.0.1:19000/fast >/dev/null
+
+: > $WORK/results.jsonl
+for name in nginx haproxy isohost; do
+  echo "closed loop (wrk): $name" >&2
+  # only 2xx answers count: nginx refuses what is over its max_conns with 502 at once
+  rps=$(wrk -t2 -c64 -d${SECS}s http://127.0.0.1:${PORT[$name]}/fast | awk -v s=$SECS '/requests in/ {n=$1} /Non-2xx/ {e=$5} END {printf "%.0f", (n-e)/s}')
+  echo "{\"test\":\"wrk\",\"proxy\":\"$name\",\"rps\":$rps}" >> $WORK/results.jsonl
+done
+NGINX_MAX=$(grep '"proxy":"nginx"' $WORK/results.jsonl | sed 's/.*"rps":\([0-9.]*\).*/\1/')
+RATE70=$(python3 -c "print(round($NGINX_MAX*0.7))")
+for name in nginx haproxy isohost; do
+  echo "open loop at 70% of nginx's max ($RATE70/s): $name" >&2
+  line=$($JAVA -cp "$CP" io.isohost.bench.lb.OpenLoopLoad http://127.0.0.1:${PORT[$name]}/fast $RATE70 $SECS 2>/dev/null)
+  echo "{\"test\":\"p99-at-70\",\"proxy\":\"$name\",\"result\":$line}" >> $WORK/results.jsonl
+done
+CAPACITY=$((SLOTS * 1000 / SERVICE_MS))
+for factor in 1.5 2 3; do
+  rate=$(python3 -c "print(round($CAPACITY*$factor))")
+  for name in nginx-uncontrolled nginx haproxy isohost; do
+    echo "overload ${factor}x ($rate/s): $name" >&2
+    line=$($JAVA -cp "$CP" io.isohost.bench.lb.OpenLoopLoad http://127.0.0.1:${PORT[$name]}/work $rate $SECS 1000 2>/dev/null)
+    echo "{\"test\":\"overload\",\"factor\":$factor,\"proxy\":\"$name\",\"result\":$line}" >> $WORK/results.jsonl
+    sleep 2   # let the backend's line drain
+  done
+done
+
+python3 - "$WORK/results.jsonl" "$SECS" "$CAPACITY" <<'PY'
+import json, sys, datetime, os
+rows = [json.loads(l) for l in open(sys.argv[1])]
+secs, capacity = int(sys.argv[2]), int(sys.argv[3])
+wrk = {r["proxy"]: r["rps"] for r in rows if r["test"] == "wrk"}
+p99 = {r["proxy"]: r["result"] for r in rows if r["test"] == "p99-at-70"}
+over = {}
+for r in rows:
+    if r["test"] == "overload":
+        over.setdefault(str(r["factor"]), {})[r["proxy"]] = r["result"]
+doc = {"date": str(datetime.date.today()), "cores": os.cpu_count(), "seconds_per_run": secs,
+       "backend_capacity_per_second": capacity, "per_backend_cap": 8,
+       "wrk_rps": wrk, "p99_at_70_percent": p99, "overload": over}
+os.makedirs("bench/results", exist_ok=True)
+json.dump(doc, open("bench/results/lb.json", "w"), indent=2)
+def ok(b): return "pass" if b else "miss"
+t = wrk["isohost"] / wrk["nginx"]
+p = p99["isohost"]["p99_ms"] / max(p99["nginx"]["p99_ms"], 1e-9)
+md = [f"# Load balancer vs nginx and HAProxy ({doc['date']}, {doc['cores']} cores, one run, {secs} s per point)", "",
+      "All on one 2-core machine over loopback: the load generator, the proxy and the backend share the cores, so ratios matter more than absolute numbers.", "",
+      "| figure | goal | nginx | HAProxy | isohost | ratio | |", "|---|---|---|---|---|---|---|",
+      f"| closed loop (wrk -t2 -c64), req/s | ≥ 0.9× nginx | {wrk['nginx']:.0f} | {wrk['haproxy']:.0f} | {wrk['isohost']:.0f} | {t:.2f}× | {ok(t >= 0.9)} |",
+      f"| p99 at 70% of nginx's max, open loop, ms | ≤ 1.2× nginx | {p99['nginx']['p99_ms']:.2f} | {p99['haproxy']['p99_ms']:.2f} | {p99['isohost']['p99_ms']:.2f} | {p:.2f}× | {ok(p <= 1.2)} |"]
+md += ["", f"Overload: backend capacity {capacity} req/s (8 workers × 10 ms); goodput = 2xx answered within 1 s, per second.", "",
+       "| offered | uncontrolled nginx | nginx max_conns | HAProxy maxconn+queue | isohost | vs uncontrolled (≥ 2×) | vs HAProxy (≥ 0.9×) |",
+       "|---|---|---|---|---|---|---|"]
+for f, r in over.items():
+    g = {k: v["goodput_per_second"] for k, v in r.items()}
+    a = g["isohost"] / max(g["nginx-uncontrolled"], 1e-9)
+    b = g["isohost"] / max(g["haproxy"], 1e-9)
+    md.append(f"| {f}× ({r['isohost']['rate']:.0f}/s) | {g['nginx-uncontrolled']:.0f} | {g['nginx']:.0f} | {g['haproxy']:.0f} | {g['isohost']:.0f} | {a:.1f}× {ok(a >= 2)} | {b:.2f}× {ok(b >= 0.9)} |")
+md += ["", "Run: `bench/lb/run.sh` (`--quick` for 4 s points). Raw figures: [lb.json](lb.json)."]
+open("bench/results/lb.md", "w").write("\n".join(md) + "\n")
+print("\n".join(md))
+PY
