@@ -129,24 +129,8 @@ class DaemonTest {
     @Test
     void theCommandLineStartsAHostInItsOwnProcessAndControlsIt() throws Exception {
         var s = settings();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Isohost.class.getName(),
-                "start", "--data", s.dataDirectory().toString(), "--admin-port", Integer.toString(s.adminPort()),
-                "--jmx-port", Integer.toString(s.jmxPort()), "--router-port", Integer.toString(s.routerPort()),
-                "--container-ports", s.firstContainerPort() + "-" + s.lastContainerPort())
-                .redirectErrorStream(true).start();
+        Process p = ChildHost.start(s);
         try {
-            var reader = p.inputReader();
-            String line;
-            boolean ready = false;
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline && (line = reader.readLine()) != null) {
-                if (line.startsWith("isohost host ready")) {
-                    ready = true;
-                    break;
-                }
-            }
-            assertTrue(ready, "the host printed that it is ready");
             String[] common = {"--data", s.dataDirectory().toString(), "--admin-port", Integer.toString(s.adminPort())};
 
             var out = new ByteArrayOutputStream();

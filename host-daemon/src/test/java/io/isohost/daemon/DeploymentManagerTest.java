@@ -130,7 +130,7 @@ class DeploymentManagerTest {
     void aHostKilledDuringAnApplyConvergesToTheTargetOnRestart() throws Exception {
         Path data = tmp.resolve("killed");
         var s = settings(data);
-        Process first = startChild(s);
+        Process first = ChildHost.start(s);
         try {
             // the target is written before the host changes; kill -9 as soon as it is on disk
             String body = new ObjectMapper().writeValueAsString(TargetStore.json(target(7, 12, 50)));
@@ -154,25 +154,5 @@ class DeploymentManagerTest {
             URI bid = c.endpoint().orElseThrow().resolve("/bid");
             assertEquals(200, http.send(HttpRequest.newBuilder(bid).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         }
-    }
-
-    private Process startChild(DaemonSettings s) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Isohost.class.getName(),
-                "start", "--data", s.dataDirectory().toString(), "--admin-port", Integer.toString(s.adminPort()),
-                "--jmx-port", Integer.toString(s.jmxPort()), "--router-port", Integer.toString(s.routerPort()),
-                "--container-ports", s.firstContainerPort() + "-" + s.lastContainerPort())
-                .redirectErrorStream(true).start();
-        var reader = p.inputReader();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String line;
-        while (System.nanoTime() < deadline && (line = reader.readLine()) != null) {
-            if (line.startsWith("isohost host ready")) {
-                Thread.ofPlatform().daemon().start(() -> reader.lines().forEach(l -> { }));
-                return p;
-            }
-        }
-        p.destroyForcibly();
-        throw new AssertionError("child host did not start");
     }
 }

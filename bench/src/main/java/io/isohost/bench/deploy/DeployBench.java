@@ -1,7 +1,6 @@
 package io.isohost.bench.deploy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.isohost.bench.Results;
 import io.isohost.container.ComponentCompiler;
 import io.isohost.daemon.Daemon;
 import io.isohost.daemon.DaemonSettings;
@@ -16,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +65,7 @@ public final class DeployBench {
                 submitMs.add(submitAndWait(daemon, work, "rubis" + i, http, routes));
                 System.err.printf(Locale.ROOT, "submit round %d/%d: %.1f ms%n", i + 1, rounds, submitMs.getLast());
             }
-            results.put("submit_to_serving_ms", stats(submitMs));
+            results.put("submit_to_serving_ms", Results.stats(submitMs));
 
             // hot swap under load on the last service
             String service = "rubis" + (rounds - 1);
@@ -114,7 +112,7 @@ public final class DeployBench {
             swap.put("swaps", swaps);
             swap.put("requests_ok", ok.get());
             swap.put("requests_failed", failed.get());
-            swap.put("time_to_new_deployment_ms", stats(swapMs));
+            swap.put("time_to_new_deployment_ms", Results.stats(swapMs));
             results.put("hot_swap", swap);
         }
         write(results, rounds, swaps);
@@ -152,30 +150,9 @@ public final class DeployBench {
         return (System.nanoTime() - t0) / 1e6;
     }
 
-    private static Map<String, Object> stats(List<Double> ms) {
-        List<Double> sorted = ms.stream().sorted().toList();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("n", sorted.size());
-        m.put("median", round(sorted.get(sorted.size() / 2)));
-        m.put("p90", round(sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.9) - 1))));
-        m.put("max", round(sorted.getLast()));
-        return m;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 10) / 10.0;
-    }
-
     @SuppressWarnings("unchecked")
     private static void write(Map<String, Object> r, int rounds, int swaps) throws Exception {
-        Path dir = Path.of(System.getProperty("bench.results", "bench/results"));
-        Files.createDirectories(dir);
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("date", LocalDate.now().toString());
-        doc.put("cores", Runtime.getRuntime().availableProcessors());
-        doc.put("jdk", System.getProperty("java.version"));
-        doc.putAll(r);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("deploy.json").toFile(), doc);
+        Map<String, Object> doc = Results.document(r);
         var submit = (Map<String, Object>) r.get("submit_to_serving_ms");
         var swap = (Map<String, Object>) r.get("hot_swap");
         var swapMs = (Map<String, Object>) swap.get("time_to_new_deployment_ms");
@@ -196,8 +173,7 @@ public final class DeployBench {
                 (int) swap.get("requests_ok") + (int) swap.get("requests_failed"), (int) swap.get("requests_failed"),
                 (int) swap.get("requests_failed") == 0 ? "pass" : "miss", (double) swapMs.get("median"), swapMax,
                 swapMax <= 1000 ? "pass" : "miss");
-        Files.writeString(dir.resolve("deploy.md"), md);
-        System.out.print(md);
+        Results.write("deploy", doc, md);
     }
 
     private static int freePort() throws Exception {

@@ -1,7 +1,6 @@
 package io.isohost.bench.isolation;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.isohost.bench.Results;
 import io.isohost.container.ComponentCompiler;
 import io.isohost.container.ComponentSpec;
 import io.isohost.container.ContainerConfig;
@@ -25,7 +24,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,8 +124,9 @@ public final class IsolationBench {
                 }
                 host.destroy(c.name(), Duration.ofSeconds(1));
             }
-            System.err.printf(Locale.ROOT, "container start: median %.1f ms%n", stats(ms).get("median"));
-            return stats(ms);
+            Map<String, Object> st = Results.stats(ms);
+            System.err.printf(Locale.ROOT, "container start: median %.1f ms%n", (double) st.get("median"));
+            return st;
         }
     }
 
@@ -160,9 +159,9 @@ public final class IsolationBench {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("isolates", isolates);
             m.put("containers", containers);
-            m.put("start_all_seconds", round(startSeconds));
-            m.put("heap_per_isolate_kib", round((heapAfter - heapBefore) / 1024.0 / isolates));
-            m.put("threads_per_isolate", round((threadsAfter - threadsBefore) / (double) isolates));
+            m.put("start_all_seconds", Results.round(startSeconds));
+            m.put("heap_per_isolate_kib", Results.round((heapAfter - heapBefore) / 1024.0 / isolates));
+            m.put("threads_per_isolate", Results.round((threadsAfter - threadsBefore) / (double) isolates));
             m.put("threads_added", threadsAfter - threadsBefore);
             System.err.println("idle isolates: " + m);
             return m;
@@ -207,10 +206,10 @@ public final class IsolationBench {
             double rate = (c1 - c0) / elapsed;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("target_per_second", 10);
-            m.put("seconds", round(elapsed));
+            m.put("seconds", Results.round(elapsed));
             m.put("transactions", c1 - c0);
             m.put("measured_per_second", Math.round(rate * 1000) / 1000.0);
-            m.put("error_percent", round(Math.abs(rate - 10) / 10 * 100));
+            m.put("error_percent", Results.round(Math.abs(rate - 10) / 10 * 100));
             System.err.println("rate accuracy: " + m);
             return m;
         }
@@ -255,11 +254,11 @@ public final class IsolationBench {
             double lUsed = (l1 - l0) / 1e9;
             int cores = host.cpu().cores();
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("seconds", round(wall));
-            m.put("quarter_share_of_sum_percent", round(100 * sUsed / (sUsed + lUsed)));
-            m.put("three_quarters_share_of_sum_percent", round(100 * lUsed / (sUsed + lUsed)));
-            m.put("quarter_share_of_host_percent", round(100 * sUsed / (cores * wall)));
-            m.put("three_quarters_share_of_host_percent", round(100 * lUsed / (cores * wall)));
+            m.put("seconds", Results.round(wall));
+            m.put("quarter_share_of_sum_percent", Results.round(100 * sUsed / (sUsed + lUsed)));
+            m.put("three_quarters_share_of_sum_percent", Results.round(100 * lUsed / (sUsed + lUsed)));
+            m.put("quarter_share_of_host_percent", Results.round(100 * sUsed / (cores * wall)));
+            m.put("three_quarters_share_of_host_percent", Results.round(100 * lUsed / (cores * wall)));
             System.err.println("cpu share: " + m);
             return m;
         }
@@ -297,40 +296,18 @@ public final class IsolationBench {
             }
             best = Math.min(best, (System.nanoTime() - t0) / (double) n);
         }
-        return round(best);
-    }
-
-    private static Map<String, Object> stats(List<Double> ms) {
-        List<Double> s = ms.stream().sorted().toList();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("n", s.size());
-        m.put("median_ms", round(s.get(s.size() / 2)));
-        m.put("p90_ms", round(s.get((int) Math.ceil(s.size() * 0.9) - 1)));
-        m.put("max_ms", round(s.getLast()));
-        m.put("median", round(s.get(s.size() / 2)));
-        return m;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 100) / 100.0;
+        return Results.round(best);
     }
 
     @SuppressWarnings("unchecked")
     private static void write(Map<String, Object> r) throws Exception {
-        Path dir = Path.of(System.getProperty("bench.results", "bench/results"));
-        Files.createDirectories(dir);
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("date", LocalDate.now().toString());
-        doc.put("cores", Runtime.getRuntime().availableProcessors());
-        doc.put("jdk", System.getProperty("java.version"));
-        doc.putAll(r);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("isolation.json").toFile(), doc);
+        Map<String, Object> doc = Results.document(r);
         var start = (Map<String, Object>) r.get("container_start");
         var idle = (Map<String, Object>) r.get("idle_isolates");
         var rate = (Map<String, Object>) r.get("rate_accuracy");
         var cpu = (Map<String, Object>) r.get("cpu_share_accuracy");
         var cost = (Map<String, Object>) r.get("consume_cost");
-        double med = (double) start.get("median_ms");
+        double med = (double) start.get("median");
         double heap = (double) idle.get("heap_per_isolate_kib");
         double err = (double) rate.get("error_percent");
         double q = (double) cpu.get("quarter_share_of_sum_percent");
@@ -349,7 +326,7 @@ public final class IsolationBench {
 
                 Run: `bench/isolation/run.sh` (`--quick` for a short smoke run). One run; the machine is noisy.
                 """.formatted(doc.get("date"), doc.get("cores"), doc.get("jdk"),
-                start.get("n"), med, (double) start.get("p90_ms"), (double) start.get("max_ms"), med <= 20 ? "pass" : "miss",
+                start.get("n"), med, (double) start.get("p90"), (double) start.get("max"), med <= 20 ? "pass" : "miss",
                 heap, heap <= 5 * 1024 ? "pass" : "miss",
                 (double) idle.get("threads_per_isolate"), idle.get("threads_added"), (double) idle.get("start_all_seconds"),
                 (double) rate.get("seconds"), (double) rate.get("measured_per_second"), err, err <= 1 ? "pass" : "miss",
@@ -357,7 +334,6 @@ public final class IsolationBench {
                 (double) cpu.get("three_quarters_share_of_host_percent"), Math.abs(q - 25) <= 5 ? "pass" : "miss",
                 (double) cost.get("no_context_ns"), (double) cost.get("domain_without_policies_ns"),
                 (double) cost.get("domain_with_rate_limit_ns"), (double) cost.get("work_meter_start_stop_ns"));
-        Files.writeString(dir.resolve("isolation.md"), md);
-        System.out.print(md);
+        Results.write("isolation", doc, md);
     }
 }
