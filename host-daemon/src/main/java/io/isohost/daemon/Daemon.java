@@ -9,6 +9,7 @@ import io.isohost.daemon.internal.HostMetrics;
 import io.isohost.daemon.internal.BalancerRoutes;
 import io.isohost.lb.BalancerConfig;
 import io.isohost.lb.LoadBalancer;
+import io.isohost.daemon.service.PerformanceLoop;
 import io.isohost.daemon.service.Services;
 import io.isohost.daemon.deploy.DeploymentManager;
 import io.isohost.daemon.deploy.TargetStore;
@@ -44,6 +45,12 @@ public final class Daemon implements AutoCloseable {
     private final HostMetrics metrics;
     private Services services;
     private LoadBalancer balancer;
+    private PerformanceLoop performance;
+    /** How often generators are asked again with the latest measurements. */
+    static final Duration PERFORMANCE_PERIOD = Duration.ofSeconds(10);
+    private final java.util.concurrent.ScheduledExecutorService ticker =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon(true)
+                    .name("isohost-performance").unstarted(r));
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Daemon(DaemonSettings settings, ContainerHost containers, JmxAgent jmx, Server admin, String token) {
@@ -110,6 +117,9 @@ public final class Daemon implements AutoCloseable {
             daemon.services = new Services(containers, daemon.deployments, settings.dataDirectory(), Clock.systemUTC(),
                     daemon.metrics.registry());
             daemon.services.restore();
+            daemon.performance = new PerformanceLoop(daemon.services, containers, daemon.balancer);
+            daemon.ticker.scheduleAtFixedRate(() -> daemon.performance.tick(), PERFORMANCE_PERIOD.toMillis(),
+                    PERFORMANCE_PERIOD.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             log.info("isohost host ready: admin {} , JMX {}", daemon.adminUri(), jmx.url());
             return daemon;
         } catch (IOException | RuntimeException e) {
@@ -150,6 +160,10 @@ public final class Daemon implements AutoCloseable {
                 : java.util.Optional.of(URI.create("http://" + settings.bindAddress() + ":" + balancer.port() + "/"));
     }
 
+    public PerformanceLoop performance() {
+        return performance;
+    }
+
     public HostMetrics metrics() {
         return metrics;
     }
@@ -179,6 +193,7 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         log.info("isohost host stopping");
+        ticker.shutdownNow();
         if (services != null) {
             services.close();
         }

@@ -104,6 +104,11 @@ class ServicesTest {
             assertEquals("hello bid", r.body());
         }
         assertEquals(404, get(router.resolve("/nowhere")));
+
+        // what the balancer and containers measured reaches the generators as performance data
+        var data = daemon.performance().tick();
+        assertTrue(data.component("web").requestRate() > 0, "the balancer's request rate: " + data);
+        assertTrue(data.containers().get("shop-1").requestRate() > 0, "the container's request rate: " + data);
     }
 
     @Test
