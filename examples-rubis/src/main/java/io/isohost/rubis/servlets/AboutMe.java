@@ -1,0 +1,78 @@
+package io.isohost.rubis.servlets;
+
+import io.isohost.rubis.web.Html;
+import io.isohost.rubis.web.RubisServlet;
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+
+/**
+ * "About me", after authentication: the profile, open auctions the user bid on, items on sale,
+ * items sold, won and bought in the last 30 days, and the comments about the user. RUBiS's most
+ * query-intensive page.
+ */
+public class AboutMe extends RubisServlet {
+    private static final long MONTH_MS = 30L * 86_400_000L;
+
+    @Override
+    protected String page(HttpServletRequest req) throws SQLException {
+        String nickname = param(req, "nickname");
+        String password = param(req, "password");
+        return read(c -> {
+            int userId = authenticate(c, nickname, password);
+            if (userId < 0) {
+                return new Html("About me").p("Sorry, you don't have an account on RUBiS: you must register first.").end();
+            }
+            Html page = new Html("About " + nickname);
+            try (var s = prepare(c, "SELECT firstname, lastname, email, creation_date, rating FROM users WHERE id=?", userId);
+                 ResultSet r = s.executeQuery()) {
+                r.next();
+                page.raw("<p>Real name: ").text(r.getString(1) + " " + r.getString(2)).raw("<br>Email: ").text(r.getString(3))
+                        .raw("<br>Member since: ").text(Html.date(r.getTimestamp(4))).raw("<br>Rating: ")
+                        .text(Integer.toString(r.getInt(5))).raw("</p>\n");
+            }
+            Timestamp now = now();
+            Timestamp monthAgo = new Timestamp(now.getTime() - MONTH_MS);
+            items(c, page, "Items you bid on", "SELECT item_id, MAX(bid) FROM bids JOIN items ON bids.item_id=items.id "
+                    + "WHERE bids.user_id=? AND items.end_date>=? GROUP BY item_id", userId, now);
+            items(c, page, "Items you are selling", "SELECT id, max_bid FROM items WHERE seller=? AND end_date>=?", userId, now);
+            items(c, page, "Items you sold in the last 30 days",
+                    "SELECT id, max_bid FROM items WHERE seller=? AND end_date<? AND end_date>=?", userId, now, monthAgo);
+            items(c, page, "Items you won in the last 30 days", "SELECT item_id, MAX(bid) FROM bids JOIN items ON bids.item_id=items.id "
+                    + "WHERE bids.user_id=? AND items.end_date<? AND items.end_date>=? GROUP BY item_id", userId, now, monthAgo);
+            items(c, page, "Items you bought in the last 30 days",
+                    "SELECT item_id, qty FROM buy_now WHERE buyer_id=? AND date>=?", userId, monthAgo);
+            ViewUserInfo.comments(c, page, userId);
+            return page.end();
+        });
+    }
+
+    /** One section: for each (item id, amount) row, the item and its seller, looked up one by one as RUBiS does. */
+    private static void items(Connection c, Html page, String title, String sql, Object... params) throws SQLException {
+        page.raw("<h3>").text(title).raw("</h3>\n");
+        int n = 0;
+        try (var s = prepare(c, sql, params); ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                Item item = Item.load(c, r.getInt(1));
+                if (item == null) {
+                    continue;
+                }
+                if (n++ == 0) {
+                    page.raw("<table border=1>\n");
+                }
+                page.raw("<tr><td>").link("ViewItem", item.name(), "itemId", Integer.toString(item.id())).raw("</td><td>")
+                        .text(Html.money(r.getDouble(2))).raw("</td><td>")
+                        .link("ViewUserInfo", nickname(c, item.seller()), "userId", Integer.toString(item.seller()))
+                        .raw("</td><td>").text(Html.date(item.endDate())).raw("</td></tr>\n");
+            }
+        }
+        if (n == 0) {
+            page.p("None.");
+        } else {
+            page.raw("</table>\n");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.isohost.rubis.servlets;
+
+import io.isohost.rubis.web.Html;
+import io.isohost.rubis.web.RubisServlet;
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.sql.SQLException;
+
+/** After authentication, the item and a form to buy some of it at its buy-now price. */
+public class BuyNow extends RubisServlet {
+    @Override
+    protected String page(HttpServletRequest req) throws SQLException {
+        int itemId = intParam(req, "itemId");
+        String nickname = param(req, "nickname");
+        String password = param(req, "password");
+        return read(c -> {
+            int userId = authenticate(c, nickname, password);
+            if (userId < 0) {
+                return new Html("Buy now").p("Sorry, you don't have an account on RUBiS: you must register first.").end();
+            }
+            Item item = Item.load(c, itemId);
+            if (item == null) {
+                return new Html("Buy now").p("Sorry, this item does not exist.").end();
+            }
+            Html page = new Html("You are about to buy " + item.name());
+            item.print(page, nickname(c, item.seller()), Math.max(item.maxBid(), item.initialPrice()));
+            page.form("StoreBuyNow").hidden("userId", userId).hidden("itemId", itemId).hidden("maxQty", item.quantity());
+            if (item.quantity() > 1) {
+                page.input("Quantity", "qty");
+            } else {
+                page.hidden("qty", 1);
+            }
+            return page.endForm("Buy now").end();
+        });
+    }
+}

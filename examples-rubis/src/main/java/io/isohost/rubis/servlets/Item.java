@@ -1,0 +1,70 @@
+package io.isohost.rubis.servlets;
+
+import io.isohost.rubis.web.Html;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+
+/** An item row and how RUBiS prints it: ViewItem, PutBid and BuyNow all show it. */
+record Item(int id, String name, String description, double initialPrice, int quantity, double reservePrice,
+            double buyNow, int nbOfBids, double maxBid, Timestamp startDate, Timestamp endDate, int seller, int category) {
+
+    static Item load(Connection c, int id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT * FROM items WHERE id=?")) {
+            s.setInt(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return null;
+                }
+                return new Item(id, r.getString("name"), r.getString("description"), r.getDouble("initial_price"),
+                        r.getInt("quantity"), r.getDouble("reserve_price"), r.getDouble("buy_now"), r.getInt("nb_of_bids"),
+                        r.getDouble("max_bid"), r.getTimestamp("start_date"), r.getTimestamp("end_date"), r.getInt("seller"),
+                        r.getInt("category"));
+            }
+        }
+    }
+
+    /**
+     * The price a new bid must beat. For several units it is the lowest of the winning bids: walk
+     * the highest bids until they cover the quantity, as RUBiS's page renderer does.
+     */
+    double currentPrice(Connection c, double highestBid) throws SQLException {
+        if (highestBid <= 0 || quantity <= 1) {
+            return highestBid;
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT bid, qty FROM bids WHERE item_id=? ORDER BY bid DESC LIMIT ?")) {
+            s.setInt(1, id);
+            s.setInt(2, quantity);
+            try (ResultSet r = s.executeQuery()) {
+                int covered = 0;
+                double price = highestBid;
+                while (r.next() && covered < quantity) {
+                    price = r.getDouble(1);
+                    covered += r.getInt(2);
+                }
+                return price;
+            }
+        }
+    }
+
+    /** The item's description block; the seller link comes first, as the emulator takes the first userId. */
+    void print(Html page, String sellerNickname, double price) {
+        page.raw("<table border=1>\n<tr><td>Seller</td><td>")
+                .link("ViewUserInfo", sellerNickname, "userId", Integer.toString(seller)).raw("</td></tr>\n")
+                .raw("<tr><td>Item</td><td>").text(name).raw("</td></tr>\n")
+                .raw("<tr><td>Currently</td><td>").text(price > 0 ? Html.money(price) : "none").raw("</td></tr>\n")
+                .raw("<tr><td>Quantity</td><td>").text(Integer.toString(quantity)).raw("</td></tr>\n")
+                .raw("<tr><td>First bid</td><td>").text(Html.money(initialPrice)).raw("</td></tr>\n")
+                .raw("<tr><td># of bids</td><td>").text(Integer.toString(nbOfBids)).raw(" (")
+                .link("ViewBidHistory", "bid history", "itemId", Integer.toString(id)).raw(")</td></tr>\n")
+                .raw("<tr><td>Started</td><td>").text(Html.date(startDate)).raw("</td></tr>\n")
+                .raw("<tr><td>Ends</td><td>").text(Html.date(endDate)).raw("</td></tr>\n");
+        if (reservePrice > 0) {
+            page.raw("<tr><td>Reserve</td><td>").text(price >= reservePrice ? "met" : "not yet met").raw("</td></tr>\n");
+        }
+        page.raw("</table>\n<p>").text(description).raw("</p>\n");
+    }
+}

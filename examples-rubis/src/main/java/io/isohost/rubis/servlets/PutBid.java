@@ -1,0 +1,50 @@
+package io.isohost.rubis.servlets;
+
+import io.isohost.rubis.web.Html;
+import io.isohost.rubis.web.RubisServlet;
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** After authentication, the item, its highest bid and bid count, and the bid form (minimum = price + 1). */
+public class PutBid extends RubisServlet {
+    @Override
+    protected String page(HttpServletRequest req) throws SQLException {
+        int itemId = intParam(req, "itemId");
+        String nickname = param(req, "nickname");
+        String password = param(req, "password");
+        return read(c -> {
+            int userId = authenticate(c, nickname, password);
+            if (userId < 0) {
+                return new Html("Bid").p("Sorry, you don't have an account on RUBiS: you must register first.").end();
+            }
+            Item item = Item.load(c, itemId);
+            if (item == null) {
+                return new Html("Bid").p("Sorry, this item does not exist.").end();
+            }
+            double highest;
+            int count;
+            try (var s = prepare(c, "SELECT MAX(bid), COUNT(*) FROM bids WHERE item_id=?", itemId); ResultSet r = s.executeQuery()) {
+                r.next();
+                highest = r.getDouble(1);
+                count = r.getInt(2);
+            }
+            double price = item.currentPrice(c, highest);
+            double minBid = (price > 0 ? price : item.initialPrice()) + 1;
+            Html page = new Html("You are about to bid on " + item.name());
+            item.print(page, nickname(c, item.seller()), price);
+            page.p(count + " bid(s) so far.");
+            page.form("StoreBid").hidden("minBid", Html.money(minBid)).hidden("userId", userId).hidden("itemId", itemId)
+                    .hidden("maxQty", item.quantity());
+            page.raw("Your bid (at least ").text(Html.money(minBid)).raw(") <input type=text name=bid size=10><br>\n")
+                    .input("Your maximum bid", "maxBid");
+            if (item.quantity() > 1) {
+                page.input("Quantity", "qty");
+            } else {
+                page.hidden("qty", 1);
+            }
+            return page.endForm("Bid now").end();
+        });
+    }
+}

@@ -1,0 +1,35 @@
+package io.isohost.rubis.servlets;
+
+import io.isohost.rubis.web.Html;
+import io.isohost.rubis.web.RubisServlet;
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.sql.SQLException;
+
+/** After authentication, the form to rate and comment on a user about an item. */
+public class PutComment extends RubisServlet {
+    @Override
+    protected String page(HttpServletRequest req) throws SQLException {
+        int to = intParam(req, "to");
+        int itemId = intParam(req, "itemId");
+        String nickname = param(req, "nickname");
+        String password = param(req, "password");
+        return read(c -> {
+            int userId = authenticate(c, nickname, password);
+            if (userId < 0) {
+                return new Html("Comment").p("Sorry, you don't have an account on RUBiS: you must register first.").end();
+            }
+            Object target = single(c, "SELECT nickname FROM users WHERE id=?", to);
+            Object item = single(c, "SELECT name FROM items WHERE id=?", itemId);
+            if (target == null || item == null) {
+                return new Html("Comment").p("Sorry, this user or item does not exist.").end();
+            }
+            return new Html("Comment on " + target + " about " + item).form("StoreComment")
+                    .hidden("to", to).hidden("from", userId).hidden("itemId", itemId)
+                    .raw("Rating <select name=rating><option value=5>Excellent</option><option value=3>Average</option>"
+                            + "<option selected value=0>Neutral</option><option value=-3>Below average</option>"
+                            + "<option value=-5>Bad</option></select><br>\n<textarea name=comment rows=10 cols=60></textarea><br>\n")
+                    .endForm("Post this comment").end();
+        });
+    }
+}

@@ -1,0 +1,48 @@
+package io.isohost.rubis.servlets;
+
+import io.isohost.rubis.web.Html;
+import io.isohost.rubis.web.RubisServlet;
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** Creates an account, refusing an unknown region or a nickname already taken. */
+public class RegisterUser extends RubisServlet {
+    @Override
+    protected String page(HttpServletRequest req) throws SQLException {
+        String firstname = param(req, "firstname");
+        String lastname = param(req, "lastname");
+        String nickname = param(req, "nickname");
+        String email = param(req, "email");
+        String password = param(req, "password");
+        String region = param(req, "region");
+        if (firstname.length() > 20 || lastname.length() > 20 || nickname.length() > 20 || password.length() > 20 || email.length() > 50) {
+            throw new BadRequest("names, nickname and password take at most 20 characters, the email 50");
+        }
+        return transaction(c -> {
+            Object regionId = single(c, "SELECT id FROM regions WHERE name=?", region);
+            if (regionId == null) {
+                return new Html("Register").p("Sorry, region '" + region + "' does not exist.").end();
+            }
+            if (single(c, "SELECT id FROM users WHERE nickname=?", nickname) != null) {
+                return new Html("Register").p("Sorry, the nickname '" + nickname + "' is already taken.").end();
+            }
+            int id;
+            var created = now();
+            try (var s = c.prepareStatement("INSERT INTO users (firstname, lastname, nickname, password, email, rating, balance, "
+                    + "creation_date, region) VALUES (?,?,?,?,?,0,0,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+                Object[] values = {firstname, lastname, nickname, password, email, created, regionId};
+                for (int i = 0; i < values.length; i++) {
+                    s.setObject(i + 1, values[i]);
+                }
+                s.executeUpdate();
+                try (var keys = s.getGeneratedKeys()) {
+                    keys.next();
+                    id = keys.getInt(1);
+                }
+            }
+            return new Html("Welcome to RUBiS, " + nickname).p("Your user id is " + id + "; you joined on " + Html.date(created) + ".").end();
+        });
+    }
+}

@@ -1,0 +1,48 @@
+package io.isohost.rubis.web;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One connection pool per database URL, shared by every servlet of an application-server
+ * replica. The map is static, and a replica's classes are its own, so each replica has its own
+ * pools; the last servlet to let go closes the pool with the replica.
+ */
+public final class Database {
+    private record Pool(HikariDataSource source, int[] users) {
+    }
+
+    private static final Map<String, Pool> POOLS = new HashMap<>();
+
+    private Database() {
+    }
+
+    public static synchronized HikariDataSource acquire(String url, String user, String password, int size) {
+        Pool pool = POOLS.computeIfAbsent(url + "\u0000" + user, k -> {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(url);
+            config.setUsername(user);
+            config.setPassword(password);
+            config.setMaximumPoolSize(size);
+            config.setMinimumIdle(Math.min(4, size));
+            config.setPoolName("rubis");
+            config.setConnectionTimeout(10_000);
+            return new Pool(new HikariDataSource(config), new int[1]);
+        });
+        pool.users()[0]++;
+        return pool.source();
+    }
+
+    public static synchronized void release(HikariDataSource source) {
+        POOLS.values().removeIf(pool -> {
+            if (pool.source() == source && --pool.users()[0] == 0) {
+                pool.source().close();
+                return true;
+            }
+            return false;
+        });
+    }
+}

@@ -1,0 +1,213 @@
+package io.isohost.rubis.web;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.isohost.container.ComponentContext;
+import io.isohost.rm.ResourceDeniedException;
+import io.isohost.rm.Resources;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.List;
+
+/**
+ * What every RUBiS servlet shares: GET and POST do the same; each interaction consumes one
+ * {@code rubis.tx} (a container's rate policy paces or refuses it, refused = 503 + Retry-After);
+ * bad parameters get a 400 page and a database failure a 500 page, both saying ERROR, the word
+ * the client emulator counts as an error.
+ *
+ * <p>The database comes from the application server's arguments: {@code --db=JDBC-URL}
+ * (default {@code jdbc:h2:tcp://127.0.0.1:9092/rubis}), {@code --db-user}, {@code --db-password},
+ * {@code --db-pool} (connections per replica, default 32).
+ */
+public abstract class RubisServlet extends HttpServlet {
+    public static final String TX_RESOURCE = "rubis.tx";
+    private static final Logger log = LoggerFactory.getLogger(RubisServlet.class);
+
+    private HikariDataSource db;
+
+    /** A request parameter that is missing or malformed. */
+    protected static final class BadRequest extends RuntimeException {
+        public BadRequest(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    @FunctionalInterface
+    protected interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Servlets that only print a form need no database. */
+    protected boolean usesDatabase() {
+        return true;
+    }
+
+    /** The page for this request. */
+    protected abstract String page(HttpServletRequest request) throws SQLException;
+
+    @Override
+    public void init() {
+        if (!usesDatabase()) {
+            return;
+        }
+        List<String> args = getServletContext().getAttribute(ComponentContext.class.getName()) instanceof ComponentContext ctx
+                ? ctx.arguments() : List.of();
+        db = Database.acquire(arg(args, "db", "jdbc:h2:tcp://127.0.0.1:9092/rubis"), arg(args, "db-user", "sa"),
+                arg(args, "db-password", ""), Integer.parseInt(arg(args, "db-pool", "32")));
+    }
+
+    @Override
+    public void destroy() {
+        if (db != null) {
+            Database.release(db);
+            db = null;
+        }
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        handle(req, resp);
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        handle(req, resp);
+    }
+
+    private void handle(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        try {
+            Resources.consume(TX_RESOURCE, 1);
+        } catch (ResourceDeniedException e) {
+            resp.setHeader("Retry-After", "1");
+            resp.sendError(503, "this container's rubis.tx rate is used up: " + e.getMessage());
+            return;
+        }
+        String body;
+        int status = 200;
+        try {
+            body = page(req);
+        } catch (BadRequest e) {
+            status = 400;
+            body = error(e.getMessage());
+        } catch (SQLException e) {
+            log.warn("{}: {}", getClass().getSimpleName(), e.toString());
+            status = 500;
+            body = error("the database failed: " + e.getMessage());
+        }
+        resp.setStatus(status);
+        resp.setContentType("text/html;charset=utf-8");
+        resp.getWriter().write(body);
+    }
+
+    private String error(String message) {
+        return new Html(getClass().getSimpleName()).raw("<p><b>ERROR</b>: ").text(message).raw("</p>\n").end();
+    }
+
+    // ---- helpers for the interactions ----
+
+    protected <T> T read(Work<T> work) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            return work.run(c);
+        }
+    }
+
+    /** Runs {@code work} in one transaction: all of it is committed or none. */
+    protected <T> T transaction(Work<T> work) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    protected static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+        PreparedStatement s = c.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            s.setObject(i + 1, params[i]);
+        }
+        return s;
+    }
+
+    /** The first column of the first row, or {@code null}. */
+    protected static Object single(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement s = prepare(c, sql, params); ResultSet r = s.executeQuery()) {
+            return r.next() ? r.getObject(1) : null;
+        }
+    }
+
+    /** The user's id if nickname and password match, else -1. */
+    protected static int authenticate(Connection c, String nickname, String password) throws SQLException {
+        Object id = single(c, "SELECT id FROM users WHERE nickname=? AND password=?", nickname, password);
+        return id == null ? -1 : ((Number) id).intValue();
+    }
+
+    protected static String nickname(Connection c, int userId) throws SQLException {
+        Object n = single(c, "SELECT nickname FROM users WHERE id=?", userId);
+        return n == null ? "(unknown user " + userId + ")" : n.toString();
+    }
+
+    protected static Timestamp now() {
+        return new Timestamp(System.currentTimeMillis());
+    }
+
+    protected static String param(HttpServletRequest req, String name) {
+        String v = req.getParameter(name);
+        if (v == null || v.isBlank()) {
+            throw new BadRequest("you must provide the parameter '" + name + "'");
+        }
+        return v.trim();
+    }
+
+    protected static String param(HttpServletRequest req, String name, String fallback) {
+        String v = req.getParameter(name);
+        return v == null || v.isBlank() ? fallback : v.trim();
+    }
+
+    protected static int intParam(HttpServletRequest req, String name) {
+        String v = param(req, name);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new BadRequest("parameter '" + name + "' must be a whole number, got '" + v + "'");
+        }
+    }
+
+    protected static int intParam(HttpServletRequest req, String name, int fallback) {
+        return req.getParameter(name) == null || req.getParameter(name).isBlank() ? fallback : intParam(req, name);
+    }
+
+    protected static double doubleParam(HttpServletRequest req, String name) {
+        String v = param(req, name);
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new BadRequest("parameter '" + name + "' must be a number, got '" + v + "'");
+        }
+    }
+
+    protected static double doubleParam(HttpServletRequest req, String name, double fallback) {
+        return req.getParameter(name) == null || req.getParameter(name).isBlank() ? fallback : doubleParam(req, name);
+    }
+
+    private static String arg(List<String> args, String name, String fallback) {
+        String prefix = "--" + name + "=";
+        return args.stream().filter(a -> a.startsWith(prefix)).map(a -> a.substring(prefix.length())).reduce((a, b) -> b).orElse(fallback);
+    }
+}
