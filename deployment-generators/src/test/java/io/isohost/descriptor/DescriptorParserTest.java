@@ -86,10 +86,9 @@ class DescriptorParserTest {
     @Test
     void relativePathsResolveAgainstTheDescriptorsDirectory() throws Exception {
         ServiceDescriptor d = DescriptorParser.parse(EXAMPLES.resolve("rubis.xml"));
-        Path expected = EXAMPLES.toAbsolutePath().resolve("lib/rubis-web.jar").normalize();
-        assertEquals(List.of(expected), d.component("rubis-web").orElseThrow().artifacts());
-        assertEquals(EXAMPLES.toAbsolutePath().resolve("apps/rubis-web").normalize(),
-                d.component("rubis-web").orElseThrow().replicaSetup().orElseThrow().tree());
+        Path expected = EXAMPLES.toAbsolutePath().resolve("../../examples-rubis/target/rubis.jar").normalize();
+        assertEquals(expected, d.component("rubis-web").orElseThrow().artifacts().getFirst());
+        assertEquals(List.of(expected), d.loadBalancer().orElseThrow().artifacts());
     }
 
     @Test

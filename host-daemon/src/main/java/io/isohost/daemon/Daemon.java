@@ -109,13 +109,14 @@ public final class Daemon implements AutoCloseable {
             } catch (DeploymentManager.DeploymentException e) {
                 log.warn("recovered deployment with failures: {}", e.getMessage());
             }
+            var choosers = new io.isohost.daemon.service.ServiceChoosers();
             if (settings.routerPort() != 0) {
                 daemon.balancer = LoadBalancer.start(settings.bindAddress(), settings.routerPort(), BalancerConfig.defaults(),
-                        java.util.Optional.empty(), daemon.metrics.registry());
+                        java.util.Optional.of(choosers), daemon.metrics.registry());
                 daemon.deployments.addRouteListener(new BalancerRoutes(daemon.balancer));
             }
             daemon.services = new Services(containers, daemon.deployments, settings.dataDirectory(), Clock.systemUTC(),
-                    daemon.metrics.registry());
+                    daemon.metrics.registry(), choosers);
             daemon.services.restore();
             daemon.performance = new PerformanceLoop(daemon.services, containers, daemon.balancer);
             daemon.ticker.scheduleAtFixedRate(() -> daemon.performance.tick(), PERFORMANCE_PERIOD.toMillis(),

@@ -87,9 +87,10 @@ class ServicesTest {
     void aSubmittedDescriptorServesEveryComponentThroughItsContainers() throws Exception {
         var report = daemon.services().submit(descriptor);
         assertEquals(List.of("shop-1", "shop-2"), report.containersCreated());
+        // one route per servlet: "Hello" (the browse servlet, named after its class) and "bid"
         for (String component : List.of("browse", "bid")) {
-            var route = routes.get().get("web");
-            assertNotNull(route, "the application server is routed");
+            var route = routes.get().get(component.equals("bid") ? "bid" : "Hello");
+            assertNotNull(route, component + " is routed");
             for (URI endpoint : route.endpoints()) {
                 assertEquals(200, get(endpoint.resolve("/" + component)), component + " at " + endpoint);
             }
@@ -107,7 +108,7 @@ class ServicesTest {
 
         // what the balancer and containers measured reaches the generators as performance data
         var data = daemon.performance().tick();
-        assertTrue(data.component("web").requestRate() > 0, "the balancer's request rate: " + data);
+        assertTrue(data.component("bid").requestRate() > 0, "the balancer's request rate, summed by component: " + data);
         assertTrue(data.containers().get("shop-1").requestRate() > 0, "the container's request rate: " + data);
     }
 
@@ -116,15 +117,15 @@ class ServicesTest {
         daemon.services().submit(descriptor);
         var up = daemon.services().allocate("shop", 4);
         assertEquals(List.of("shop-3", "shop-4"), up.containersCreated());
-        assertEquals(4, routes.get().get("web").endpoints().size());
+        assertEquals(4, routes.get().get("bid").endpoints().size());
         var down = daemon.services().allocate("shop", 1);
         assertEquals(3, down.containersDestroyed().size());
-        assertEquals(1, routes.get().get("web").endpoints().size());
+        assertEquals(1, routes.get().get("bid").endpoints().size());
         var bean = new ObjectName("isohost:type=Service,name=shop");
         var mbeans = daemon.containers().settings().mbeanServer();
         mbeans.setAttribute(bean, new javax.management.Attribute("AllocatedContainers", 3));
         assertEquals(3, mbeans.getAttribute(bean, "AllocatedContainers"));
-        assertEquals(3, routes.get().get("web").endpoints().size());
+        assertEquals(3, routes.get().get("bid").endpoints().size());
         assertThrows(IllegalArgumentException.class, () -> daemon.services().allocate("shop", -1));
         assertThrows(IllegalArgumentException.class, () -> daemon.services().allocate("nope", 2));
     }
@@ -132,7 +133,7 @@ class ServicesTest {
     @Test
     void swappingTheGeneratorUnderContinuousRequestsFailsNone() throws Exception {
         daemon.services().submit(descriptor);
-        URI browse = routes.get().get("web").endpoints().getFirst().resolve("/browse");
+        URI browse = routes.get().get("bid").endpoints().getFirst().resolve("/browse");
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();

@@ -175,10 +175,18 @@ public final class DeploymentManager {
                 if (c.get().isolate(s.name()).isEmpty()) {
                     continue;
                 }
-                endpoints.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(c.get().endpoint().get());
-                hosts.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(t.name());
-                patterns.computeIfAbsent(s.name(), k -> s.servlets().stream()
-                        .flatMap(m -> m.urlPatterns().stream()).distinct().toList());
+                // one route per servlet, so that an application server's embedded components are
+                // routed, balanced and measured each on its own
+                Map<String, List<String>> own = new LinkedHashMap<>();
+                s.servlets().forEach(m -> own.put(m.name(), m.urlPatterns()));
+                if (own.isEmpty()) {
+                    own.put(s.name(), List.of());
+                }
+                own.forEach((route, urls) -> {
+                    endpoints.computeIfAbsent(route, k -> new ArrayList<>()).add(c.get().endpoint().get());
+                    hosts.computeIfAbsent(route, k -> new ArrayList<>()).add(t.name());
+                    patterns.putIfAbsent(route, urls);
+                });
             }
         }
         Map<String, RouteListener.Route> routes = new LinkedHashMap<>();

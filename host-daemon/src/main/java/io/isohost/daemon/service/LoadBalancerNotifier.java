@@ -35,6 +35,11 @@ final class LoadBalancerNotifier {
         this.configurator = load(descriptor);
     }
 
+    /** The service's configuration class, if it could be loaded. */
+    LoadBalancerConfigurator configurator() {
+        return configurator;
+    }
+
     boolean describes(LoadBalancerDescriptor other) {
         return descriptor.equals(other);
     }

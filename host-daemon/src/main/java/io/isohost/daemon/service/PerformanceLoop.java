@@ -44,16 +44,21 @@ public final class PerformanceLoop {
         lastTick = now;
         Map<String, ComponentPerformance> components = new HashMap<>();
         if (balancer != null) {
-            balancer.stats().forEach((component, s) -> {
+            // the balancer measures routes (one per servlet); generators think in components, so a
+            // component's servlets are summed: requests, total time, the worst p99
+            Map<String, String> owner = routeOwners();
+            Map<String, double[]> sums = new HashMap<>(); // requests, micros, p99 ms
+            balancer.stats().forEach((route, s) -> {
                 long totalMicros = (long) (s.meanMillis() * 1000 * s.requests());
-                long[] prev = lastComponent.getOrDefault(component, new long[2]);
-                long n = s.requests() - prev[0];
-                long micros = totalMicros - prev[1];
-                lastComponent.put(component, new long[]{s.requests(), totalMicros});
-                Duration mean = Duration.ofNanos(n <= 0 ? 0 : micros * 1000 / n);
-                components.put(component, new ComponentPerformance(Math.max(0, n) / seconds, mean,
-                        Duration.ofNanos((long) (s.p99Millis() * 1e6)), 0));
+                long[] prev = lastComponent.getOrDefault(route, new long[2]);
+                lastComponent.put(route, new long[]{s.requests(), totalMicros});
+                double[] sum = sums.computeIfAbsent(owner.getOrDefault(route, route), k -> new double[3]);
+                sum[0] += Math.max(0, s.requests() - prev[0]);
+                sum[1] += Math.max(0, totalMicros - prev[1]);
+                sum[2] = Math.max(sum[2], s.p99Millis());
             });
+            sums.forEach((component, sum) -> components.put(component, new ComponentPerformance(sum[0] / seconds,
+                    Duration.ofNanos(sum[0] <= 0 ? 0 : (long) (sum[1] * 1000 / sum[0])), Duration.ofNanos((long) (sum[2] * 1e6)), 0)));
         }
         Map<String, ContainerPerformance> containers = new HashMap<>();
         int cores = host.cpu().cores();
@@ -77,5 +82,16 @@ public final class PerformanceLoop {
             }
         }
         return data;
+    }
+
+    /** Route (servlet) name → the component or embedded component it belongs to. */
+    private Map<String, String> routeOwners() {
+        Map<String, String> owner = new HashMap<>();
+        for (var s : services.list()) {
+            var d = s.descriptor();
+            d.components().forEach(c -> c.servlets().forEach(sv -> owner.put(sv.name(), c.name())));
+            d.embeddedComponents().forEach(e -> e.servlets().forEach(sv -> owner.put(sv.name(), e.name())));
+        }
+        return owner;
     }
 }

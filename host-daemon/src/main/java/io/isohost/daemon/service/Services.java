@@ -58,8 +58,16 @@ public final class Services implements AutoCloseable {
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final MeterRegistry meters;
     private final javax.management.MBeanServer mbeans;
+    private final ServiceChoosers choosers;
 
     public Services(ContainerHost host, DeploymentManager manager, Path dataDirectory, Clock clock, MeterRegistry meters) {
+        this(host, manager, dataDirectory, clock, meters, new ServiceChoosers());
+    }
+
+    /** @param choosers where services' own target choosers are registered for the host's balancer */
+    public Services(ContainerHost host, DeploymentManager manager, Path dataDirectory, Clock clock, MeterRegistry meters,
+                    ServiceChoosers choosers) {
+        this.choosers = choosers;
         this.mbeans = host.settings().mbeanServer();
         this.manager = manager;
         this.host = host;
@@ -116,6 +124,7 @@ public final class Services implements AutoCloseable {
     /** Parses, validates and deploys a descriptor; a bad one changes nothing. */
     public synchronized ApplyReport submit(Path descriptorFile) throws DescriptorException, GeneratorException, IOException {
         ServiceDescriptor d = DescriptorParser.parse(descriptorFile);
+        declareResources(d);
         Service old = services.get(d.name());
         String gen = d.generator().map(GeneratorChoice::name).orElse(DEFAULT_GENERATOR);
         Map<String, String> params = d.generator().map(GeneratorChoice::parameters).orElse(Map.of());
@@ -250,8 +259,44 @@ public final class Services implements AutoCloseable {
         if (notifier == null || !notifier.describes(lb.get())) {
             notifier = new LoadBalancerNotifier(s.descriptor().name(), lb.get());
             balancers.put(s.descriptor().name(), notifier);
+            if (notifier.configurator() instanceof io.isohost.lb.TargetChooser chooser) {
+                choosers.register(s.descriptor().name(), routeNames(s.descriptor()), chooser);
+            } else {
+                choosers.remove(s.descriptor().name());
+            }
         }
         notifier.update(manager.current(), host);
+    }
+
+    /** The balancer's route names for a service: its servlets (one route each) and its servlet-less components. */
+    private static java.util.Set<String> routeNames(ServiceDescriptor d) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        d.components().forEach(c -> {
+            names.add(c.name());
+            c.servlets().forEach(sv -> names.add(sv.name()));
+        });
+        d.embeddedComponents().forEach(e -> e.servlets().forEach(sv -> names.add(sv.name())));
+        return names;
+    }
+
+    /**
+     * Registers the custom resources a service names (its shapes' rates, what its components
+     * consume), such as {@code rubis.tx}, so that a tenant need not ask the operator first.
+     */
+    private void declareResources(ServiceDescriptor d) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        d.shapes().values().forEach(sh -> names.addAll(sh.rates().keySet()));
+        d.components().forEach(c -> names.addAll(c.consumes().keySet()));
+        d.embeddedComponents().forEach(e -> names.addAll(e.consumes().keySet()));
+        var registry = host.resources();
+        for (String n : names) {
+            try {
+                registry.lookup(n);
+            } catch (io.isohost.rm.UnknownResourceException e) {
+                registry.registerCounted(n);
+                log.info("service {}: registered the counted resource '{}' it names", d.name(), n);
+            }
+        }
     }
 
     private void register(String name) {

@@ -1,0 +1,113 @@
+package io.isohost.rubis.db;
+
+import io.isohost.rubis.Population;
+
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Locale;
+
+/**
+ * {@code isohost rubis load}: fills a RUBiS database over JDBC with a progress bar.
+ * Exit codes: 0 loaded, 2 bad usage, 1 the database refused or failed.
+ */
+public final class LoadMain {
+    static final String USAGE = """
+            usage: isohost rubis load [--db JDBC-URL] [--user U] [--password P] [--scale S] [--seed N]
+              --db        the database (default jdbc:h2:tcp://127.0.0.1:9092/rubis, the RUBiS database component)
+              --scale     the papers' population times S: 1 = 1,000,000 users, 32,667 open and 500,000 closed
+                          auctions (default 0.01)
+              --seed      random seed, for a reproducible database (default 1)
+            The database is emptied first.""";
+
+    private LoadMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.err));
+    }
+
+    public static int run(String[] args, PrintStream err) {
+        String url = "jdbc:h2:tcp://127.0.0.1:9092/rubis";
+        String user = "sa";
+        String password = "";
+        double scale = 0.01;
+        long seed = 1;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--help") || a.equals("-h")) {
+                    err.println(USAGE);
+                    return 0;
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("option " + a + " needs a value");
+                }
+                String v = args[++i];
+                switch (a) {
+                    case "--db" -> url = v;
+                    case "--user" -> user = v;
+                    case "--password" -> password = v;
+                    case "--scale" -> scale = Double.parseDouble(v);
+                    case "--seed" -> seed = Long.parseLong(v);
+                    default -> throw new IllegalArgumentException("unknown option " + a);
+                }
+            }
+            Population.ofScale(scale);
+        } catch (IllegalArgumentException e) {
+            err.println("rubis load: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        Population p = Population.ofScale(scale);
+        err.printf(Locale.ROOT, "loading RUBiS at scale %s into %s: %,d users, %,d open and %,d closed auctions%n",
+                scale, url, p.users(), p.activeItems(), p.oldItems());
+        long t0 = System.nanoTime();
+        ProgressBar bar = new ProgressBar(err, Loader.expectedRows(p));
+        try (Connection c = DriverManager.getConnection(url, user, password)) {
+            new Loader(c, p, seed, bar::update).load();
+        } catch (SQLException e) {
+            bar.done();
+            err.println("rubis load: " + e.getMessage());
+            return 1;
+        }
+        bar.done();
+        err.printf(Locale.ROOT, "loaded in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    /** One line redrawn in place on a terminal; a line every 10% otherwise. */
+    static final class ProgressBar {
+        private final PrintStream out;
+        private final long total;
+        private final boolean terminal = System.console() != null;
+        private final long start = System.nanoTime();
+        private int lastTenth = -1;
+
+        ProgressBar(PrintStream out, long total) {
+            this.out = out;
+            this.total = Math.max(1, total);
+        }
+
+        void update(long rows) {
+            double f = Math.min(1.0, rows / (double) total);
+            double secs = (System.nanoTime() - start) / 1e9;
+            String line = String.format(Locale.ROOT, "[%-30s] %3.0f%%  %,d rows  %.0f rows/s", "#".repeat((int) (f * 30)), f * 100, rows,
+                    rows / Math.max(secs, 1e-3));
+            if (terminal) {
+                out.print("\r" + line);
+                out.flush();
+            } else if ((int) (f * 10) > lastTenth) {
+                lastTenth = (int) (f * 10);
+                out.println(line);
+            }
+        }
+
+        void done() {
+            if (terminal) {
+                out.println();
+            }
+        }
+    }
+}
