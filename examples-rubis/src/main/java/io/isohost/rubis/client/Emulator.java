@@ -77,7 +77,7 @@ public final class Emulator {
                     config.thinkMeanMs(), config.scale(), config.seed(), config.url());
             EmulatorResult result;
             try {
-                result = run(config, fetcher);
+                result = run(config, fetcher, err);
             } catch (IOException e) {
                 err.println("rubis-emulator: cannot write the results: " + describe(e));
                 return FAILED;
@@ -111,6 +111,10 @@ public final class Emulator {
      * set. Blocks for about {@code config.total()}.
      */
     public static EmulatorResult run(EmulatorConfig config, PageFetcher fetcher) throws IOException {
+        return run(config, fetcher, System.err);
+    }
+
+    static EmulatorResult run(EmulatorConfig config, PageFetcher fetcher, PrintStream progressOut) throws IOException {
         Population population = Population.ofScale(config.scale());
         TransitionTable table = TransitionTable.of(config.mix());
         SplittableRandom master = new SplittableRandom(config.seed());
@@ -120,7 +124,7 @@ public final class Emulator {
         long retryDelayMs = config.retryDelay().toMillis();
         List<Thread> threads = new ArrayList<>(config.clients());
         Progress progress = config.progress()
-                ? new Progress(clock, stats, System.err, Progress.stderrIsTerminal()).start() : null;
+                ? new Progress(clock, stats, progressOut, progressOut == System.err && Progress.stderrIsTerminal()).start() : null;
         try {
             for (int i = 0; i < config.clients(); i++) {
                 SplittableRandom random = master.split();

@@ -25,7 +25,7 @@ import java.util.random.RandomGenerator;
  *       The leftover mass of a column ("same page again") requests the current state again with a
  *       freshly built URL and leaves the stack alone.</li>
  *   <li>A page containing {@code ERROR} is counted as an error and the session (same user) restarts
- *       at Home. A page containing {@code Sorry} makes the session go back to the previous page
+ *       at Home. A page containing {@code Sorry} makes the session go back to the page it came from
  *       before drawing the next state. A request that cannot connect is retried {@code retries}
  *       times, {@code retryDelay} apart, and then counted as an error and the session is reset.</li>
  * </ul>
@@ -66,7 +66,6 @@ final class UserSession {
 
     private final Deque<Page> history = new ArrayDeque<>();
     private Page current;
-    private Page previous;
     private boolean inSession;
     private int userId;
     private int pagesInSession;
@@ -131,7 +130,6 @@ final class UserSession {
             stats.end();
             inSession = false;
             current = null;
-            previous = null;
             history.clear();
         } else if (row == TransitionTable.BACK) {
             stats.back();
@@ -156,7 +154,6 @@ final class UserSession {
         pagesInSession = 0;
         history.clear();
         current = null;
-        previous = null;
         goTo(State.HOME, true);
     }
 
@@ -227,15 +224,12 @@ final class UserSession {
             if (pushed) {
                 history.pollFirst();
             }
-            if (previous != null) {
-                current = previous;
-                previous = null;
-            } else {
+            // the Sorry page is not adopted: the next state is drawn from the page the user came from
+            if (current == null) {
                 current = page;
             }
             return true;
         }
-        previous = current;
         current = page;
         return true;
     }
@@ -243,7 +237,6 @@ final class UserSession {
     /** After an error: the same user starts again at Home on the next step. */
     private void reset() {
         current = null;
-        previous = null;
         history.clear();
     }
 

@@ -142,7 +142,6 @@ class TransitionTableTest {
             report.append(String.format("%-26s expected %6.2f got %6.2f %s%n", s.label(), e.getValue(), pct,
                     good ? "" : "<-- off"));
         }
-        System.out.print(mix + " mix:\n" + report);
         assertTrue(ok, mix + " mix:\n" + report);
         assertEquals(0, stats.totalErrors());
         // the original's counting adds the Back and End-of-Session pseudo-steps (facts §6.6)
