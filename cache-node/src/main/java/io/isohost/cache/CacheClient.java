@@ -1,0 +1,242 @@
+package io.isohost.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.isohost.cache.internal.Buf;
+import io.isohost.cache.internal.Hash;
+import io.isohost.cache.internal.MNode;
+import io.isohost.cache.internal.Proto;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One named cache seen from a client: keys and values are bytes. Reads are answered from the near cache
+ * while its copy is within the local read timeout or covered by a lease; otherwise the client re-checks its
+ * m-node with the owner, and the value travels only if it changed. Writes always go to the owner and return
+ * once the owner and its backup hold them. Arrays returned must not be modified.
+ */
+public final class CacheClient {
+    /** Conditions a write can carry; the owner checks them atomically. */
+    public enum Condition { ANY, ABSENT, PRESENT, VALUE_EQUALS }
+
+    /** A value with the version the owner gave it. */
+    public record Versioned(byte[] value, long version) {
+    }
+
+    /**
+     * What a write did.
+     *
+     * @param applied  the condition held and the write took effect
+     * @param hadOld   an entry was present before
+     * @param oldValue the previous value, when asked for and present
+     * @param version  the entry's version after the write (0 if absent)
+     */
+    public record Outcome(boolean applied, boolean hadOld, byte[] oldValue, long version) {
+    }
+
+    /** Per-write expiry: null timeouts mean the cache's setting; {@code keepExpiry} keeps the old expire deadline. */
+    public record Expiry(Duration expireTimeout, Duration idleTimeout, boolean keepExpiry) {
+        public static final Expiry DEFAULT = new Expiry(null, null, false);
+    }
+
+    private record Local(MNode m, byte[] value, long checkedNanos, long leaseUntilNanos) {
+    }
+
+    private final TriadClient client;
+    private final CacheConfig cfg;
+    private final Cache<Hash, Local> near;
+    private final long localNanos;
+    private final long leaseNanos;
+    /** Moves on every revocation, so an answer that raced with one cannot install a lease. */
+    private final AtomicLong revocations = new AtomicLong();
+
+    CacheClient(TriadClient client, CacheConfig cfg) {
+        this.client = client;
+        this.cfg = cfg;
+        this.near = cfg.nearCacheEntries() > 0 ? Caffeine.newBuilder().maximumSize(cfg.nearCacheEntries()).build() : null;
+        this.localNanos = cfg.localReadTimeout().toNanos();
+        long lease = cfg.leaseTimeout() == null ? 0 : cfg.leaseTimeout().toNanos();
+        if (cfg.idleTimeout() != null) {
+            // the owner only sees reads that reach it: re-check often enough that idle expiry stays honest
+            lease = Math.min(lease, cfg.idleTimeout().toNanos() / 4);
+        }
+        this.leaseNanos = lease * 9 / 10;
+    }
+
+    public String name() {
+        return cfg.name();
+    }
+
+    public CacheConfig config() {
+        return cfg;
+    }
+
+    public byte[] get(byte[] key) {
+        Versioned v = getVersioned(key);
+        return v == null ? null : v.value();
+    }
+
+    public Versioned getVersioned(byte[] key) {
+        Hash kh = Hash.ofKey(cfg.name(), key);
+        long now = System.nanoTime();
+        Local l = near == null ? null : near.getIfPresent(kh);
+        if (l != null && trusted(l, now)) {
+            return new Versioned(l.value, l.m.version());
+        }
+        long rev = revocations.get();
+        Buf req = new Buf(64 + key.length).u8(Proto.GET).str(cfg.name()).bytes(key)
+                .i64(l == null ? -1 : l.m.version()).raw(l == null ? Hash.ZERO.bytes() : l.m.valueHash().bytes())
+                .u8(leaseNanos > 0 ? Proto.G_LEASE : 0).i64(client.clientId());
+        TriadClient.Reply r = client.request(kh, req);
+        now = System.nanoTime();
+        switch (r.status()) {
+            case Proto.NOT_FOUND -> {
+                if (near != null) {
+                    near.invalidate(kh);
+                }
+                return null;
+            }
+            case Proto.NOT_MODIFIED -> {
+                MNode m = MNode.read(r.in());
+                boolean lease = r.in().u8() == 1;
+                remember(kh, m, l.value, now, lease, rev, r.server());
+                return new Versioned(l.value, m.version());
+            }
+            case Proto.OK -> {
+                MNode m = MNode.read(r.in());
+                byte[] value = r.in().bytes();
+                boolean lease = r.in().u8() == 1;
+                remember(kh, m, value, now, lease, rev, r.server());
+                return new Versioned(value, m.version());
+            }
+            default -> throw new TriadException(TriadException.Code.BAD_MESSAGE, "unexpected answer " + r.status());
+        }
+    }
+
+    public boolean containsKey(byte[] key) {
+        return getVersioned(key) != null;
+    }
+
+    private boolean trusted(Local l, long now) {
+        if (now - l.checkedNanos >= localNanos && now - l.leaseUntilNanos >= 0) {
+            return false;
+        }
+        MNode m = l.m;
+        return m.expireTimeout() < 0 || System.currentTimeMillis() < m.modifiedTime() + m.expireTimeout();
+    }
+
+    private void remember(Hash kh, MNode m, byte[] value, long now, boolean lease, long rev, int server) {
+        if (near == null) {
+            return;
+        }
+        boolean trustLease = lease && client.isSubscribed(server) && revocations.get() == rev;
+        near.put(kh, new Local(m, value, now, trustLease ? now + leaseNanos : now));
+    }
+
+    void revoked(Hash kh) {
+        revocations.incrementAndGet();
+        if (near != null) {
+            near.invalidate(kh);
+        }
+    }
+
+    void dropLeases() {
+        revocations.incrementAndGet();
+        if (near != null && leaseNanos > 0) {
+            near.invalidateAll();
+        }
+    }
+
+    /** Forgets every near copy. */
+    public void clearNear() {
+        if (near != null) {
+            near.invalidateAll();
+        }
+    }
+
+    public void put(byte[] key, byte[] value) {
+        write(key, value, Condition.ANY, null, false, Expiry.DEFAULT);
+    }
+
+    public boolean putIfAbsent(byte[] key, byte[] value) {
+        return write(key, value, Condition.ABSENT, null, false, Expiry.DEFAULT).applied();
+    }
+
+    public boolean replace(byte[] key, byte[] value) {
+        return write(key, value, Condition.PRESENT, null, false, Expiry.DEFAULT).applied();
+    }
+
+    public boolean replace(byte[] key, byte[] expected, byte[] value) {
+        return write(key, value, Condition.VALUE_EQUALS, expected, false, Expiry.DEFAULT).applied();
+    }
+
+    public boolean remove(byte[] key) {
+        return write(key, null, Condition.ANY, null, false, Expiry.DEFAULT).applied();
+    }
+
+    public boolean remove(byte[] key, byte[] expected) {
+        return write(key, null, Condition.VALUE_EQUALS, expected, false, Expiry.DEFAULT).applied();
+    }
+
+    public byte[] getAndPut(byte[] key, byte[] value) {
+        return write(key, value, Condition.ANY, null, true, Expiry.DEFAULT).oldValue();
+    }
+
+    public byte[] getAndRemove(byte[] key) {
+        return write(key, null, Condition.ANY, null, true, Expiry.DEFAULT).oldValue();
+    }
+
+    /**
+     * The general write: {@code value} null removes. Returns once the owner and the next live server hold the
+     * result. A retry inside carries the same request id, so the owner applies the write at most once.
+     */
+    public Outcome write(byte[] key, byte[] value, Condition cond, byte[] expected, boolean returnOld, Expiry expiry) {
+        Hash kh = Hash.ofKey(cfg.name(), key);
+        int flags = (value == null ? Proto.W_DELETE : 0) | (returnOld ? Proto.W_RETURN_OLD : 0)
+                | (expiry.keepExpiry() ? Proto.W_KEEP_EXPIRY : 0);
+        int c = switch (cond) {
+            case ANY -> Proto.IF_ANY;
+            case ABSENT -> Proto.IF_ABSENT;
+            case PRESENT -> Proto.IF_PRESENT;
+            case VALUE_EQUALS -> Proto.IF_HASH;
+        };
+        Buf req = new Buf(128 + key.length + (value == null ? 0 : value.length)).u8(Proto.WRITE)
+                .i64(client.clientId()).i64(client.nextSeq()).str(cfg.name()).bytes(key).u8(c)
+                .raw(expected == null ? Hash.ZERO.bytes() : Hash.ofValue(expected).bytes()).u8(flags);
+        if (value != null) {
+            req.bytes(value);
+        }
+        req.i64(CacheConfig.millis(expiry.expireTimeout() != null ? expiry.expireTimeout() : cfg.expireTimeout()))
+                .i64(CacheConfig.millis(expiry.idleTimeout() != null ? expiry.idleTimeout() : cfg.idleTimeout()))
+                .i64(leaseNanos > 0 ? CacheConfig.millis(cfg.leaseTimeout()) : -1);
+        long rev = revocations.get();
+        TriadClient.Reply r = client.request(kh, req);
+        boolean applied = r.in().u8() == 1;
+        MNode current = MNode.read(r.in());
+        MNode old = MNode.read(r.in());
+        byte[] oldValue = r.in().bytes();
+        boolean lease = r.in().u8() == 1;
+        if (near != null) {
+            if (applied && value != null) {
+                remember(kh, current, value, System.nanoTime(), lease, rev, r.server());
+            } else {
+                near.invalidate(kh);
+            }
+        }
+        return new Outcome(applied, !old.removed(), oldValue, current.removed() ? 0 : current.version());
+    }
+
+    /** The keys of every live entry, as one triad server holds them. */
+    public List<byte[]> keys() {
+        Buf.In in = client.any(new Buf().u8(Proto.KEYS).str(cfg.name()));
+        int count = in.i32();
+        List<byte[]> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(in.bytes());
+        }
+        return out;
+    }
+}

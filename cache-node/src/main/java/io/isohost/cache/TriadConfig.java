@@ -1,0 +1,97 @@
+package io.isohost.cache;
+
+import io.isohost.cache.internal.ConfigReader;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The configuration of one triad server: which member it is, the 1 or 3 members in their fixed order,
+ * where it keeps its data, the cluster secret, limits, timing and the named caches.
+ * {@link #load(Path)} reads the XML form (namespace {@code urn:isohost:triad:1}, schema docs/schema/triad-1.xsd).
+ *
+ * @param fsync        fsync the write-ahead log before acknowledging (survives a machine crash, costs ~0.1 ms a write)
+ * @param allowUndeclaredCaches accept caches not named in {@code caches}, with default settings (JCache's createCache)
+ * @param repository   the Git deployment repository's HTTP endpoint, or null for none
+ */
+public record TriadConfig(String serverId, List<Member> members, Path dataDir, byte[] secret, int maxKeyBytes,
+                          int maxValueBytes, Duration heartbeat, Duration failureTimeout, boolean fsync,
+                          Map<String, CacheConfig> caches, boolean allowUndeclaredCaches, Repository repository) {
+
+    public record Member(String id, String host, int port) {
+        public InetSocketAddress address() {
+            return new InetSocketAddress(host, port);
+        }
+
+        @Override
+        public String toString() {
+            return id + "@" + host + ":" + port;
+        }
+    }
+
+    /** The Git smart-HTTP endpoint of this server; pushes need {@code pushToken}. */
+    public record Repository(int httpPort, String pushToken) {
+    }
+
+    public static final int DEFAULT_MAX_KEY_BYTES = 4096;
+    public static final int DEFAULT_MAX_VALUE_BYTES = 4 * 1024 * 1024;
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofMillis(100);
+    public static final Duration DEFAULT_FAILURE_TIMEOUT = Duration.ofSeconds(2);
+
+    public TriadConfig {
+        Objects.requireNonNull(serverId, "serverId");
+        members = List.copyOf(members);
+        caches = Map.copyOf(caches);
+        if (members.size() != 1 && members.size() != 3) {
+            throw new IllegalArgumentException("a triad has 1 or 3 members, not " + members.size());
+        }
+        if (members.stream().noneMatch(m -> m.id().equals(serverId))) {
+            throw new IllegalArgumentException("server '" + serverId + "' is not one of the members " + members);
+        }
+        if (members.stream().map(Member::id).distinct().count() != members.size()) {
+            throw new IllegalArgumentException("member ids must be distinct: " + members);
+        }
+        if (secret == null || secret.length < 16) {
+            throw new IllegalArgumentException("the cluster secret must have at least 16 bytes");
+        }
+        if (maxKeyBytes < 1 || maxValueBytes < 1) {
+            throw new IllegalArgumentException("key and value limits must be positive");
+        }
+    }
+
+    public static TriadConfig load(Path file) {
+        return ConfigReader.read(file);
+    }
+
+    /** This server's position in the member order. */
+    public int index() {
+        for (int i = 0; i < members.size(); i++) {
+            if (members.get(i).id().equals(serverId)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException();
+    }
+
+    public Member self() {
+        return members.get(index());
+    }
+
+    public TriadConfig withServer(String id, Path dir) {
+        return new TriadConfig(id, members, dir, secret, maxKeyBytes, maxValueBytes, heartbeat, failureTimeout, fsync,
+                caches, allowUndeclaredCaches, repository);
+    }
+
+    /** The settings of a cache, or null if it is not declared and undeclared caches are refused. */
+    public CacheConfig cache(String name) {
+        CacheConfig c = caches.get(name);
+        if (c == null && allowUndeclaredCaches) {
+            return CacheConfig.of(name);
+        }
+        return c;
+    }
+}

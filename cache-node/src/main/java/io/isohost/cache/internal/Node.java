@@ -1,0 +1,1127 @@
+package io.isohost.cache.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.isohost.cache.CacheConfig;
+import io.isohost.cache.TriadConfig;
+import io.isohost.cache.TriadException;
+import io.isohost.cache.TriadException.Code;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * One triad server: the entries it holds, its view of the other members, and the protocol handlers.
+ * <p>
+ * Ownership: the acting owner of a key is the first server in the key's order that is live and ready in this
+ * server's view. A write is applied by the acting owner only after the next live server in the order holds the
+ * value and the m-node; that server accepts it only if it agrees the sender is the acting owner and the sender's
+ * epoch is not fenced. A server serves a slot only after reconciling with the surviving copies (pulling newer
+ * m-nodes and missing values), both when it starts and when it takes a slot over from a dead server.
+ */
+public final class Node implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+    private static final int KEY_LOCKS = 4096;
+    private static final int PAGE = 2000;
+
+    /** One entry as held in memory; {@code accessTime} moves on reads at the owner only. */
+    static final class Entry {
+        final String cache;
+        final byte[] key;
+        final MNode m;
+        volatile long accessTime;
+
+        Entry(String cache, byte[] key, MNode m, long accessTime) {
+            this.cache = cache;
+            this.key = key;
+            this.m = m;
+            this.accessTime = accessTime;
+        }
+    }
+
+    record ReqId(long client, long seq) {
+    }
+
+    record Lease(long client, long until) {
+    }
+
+    private final TriadConfig cfg;
+    private final int me;
+    private final int n;
+    private final Store store;
+    private final Peer[] peers;
+    private final int maxFrame;
+    private final int failMs;
+    private final ConcurrentHashMap<Hash, Entry> entries = new ConcurrentHashMap<>();
+    private final Cache<ReqId, byte[]> done = Caffeine.newBuilder().maximumSize(200_000)
+            .expireAfterWrite(Duration.ofMinutes(10)).build();
+    private final ConcurrentHashMap<Hash, Lease> leases = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Conn> subscribers = new ConcurrentHashMap<>();
+    private final ReentrantLock[] keyLocks = new ReentrantLock[KEY_LOCKS];
+    private final ReentrantReadWriteLock[] slotLocks;
+    private final int slotCount;
+    /** Bit s set: this server reconciled slot s and serves it. Written under the monitor. */
+    private volatile int servingMask;
+    private final ReentrantReadWriteLock valueGc = new ReentrantReadWriteLock();
+    private final AtomicLong lastVersion = new AtomicLong();
+    private final Semaphore reconcileSignal = new Semaphore(0);
+    private final List<BlockingQueue<Buf>> asyncQueues = new ArrayList<>();
+    private final Set<Conn> open = ConcurrentHashMap.newKeySet();
+    private final long boot;
+    private volatile boolean ready;
+    private volatile boolean running = true;
+    private volatile long epoch;
+    private int rejoins;
+    private boolean joining;
+    private int viewVersion;
+    private ServerSocket server;
+
+    public Node(TriadConfig cfg) {
+        this.cfg = cfg;
+        this.me = cfg.index();
+        this.n = cfg.members().size();
+        this.maxFrame = Math.max(cfg.maxValueBytes() + cfg.maxKeyBytes() + 64 * 1024, 4 * 1024 * 1024);
+        this.failMs = (int) cfg.failureTimeout().toMillis();
+        this.peers = new Peer[n];
+        for (int i = 0; i < n; i++) {
+            if (i != me) {
+                peers[i] = new Peer(i, cfg.members().get(i).address(), cfg.secret(), maxFrame);
+            }
+            asyncQueues.add(new ArrayBlockingQueue<>(10_000));
+        }
+        for (int i = 0; i < KEY_LOCKS; i++) {
+            keyLocks[i] = new ReentrantLock();
+        }
+        int slots = Ordering.slots(n);
+        slotLocks = new ReentrantReadWriteLock[slots];
+        for (int i = 0; i < slots; i++) {
+            slotLocks[i] = new ReentrantReadWriteLock();
+        }
+        slotCount = slots;
+        store = new Store(cfg.dataDir().resolve("store"), cfg.fsync());
+        boot = store.nextBoot();
+        long now = System.currentTimeMillis();
+        long[] max = {0};
+        store.forEach(r -> {
+            entries.put(r.mnode().keyHash(), new Entry(r.cache(), r.key(), r.mnode(), now));
+            max[0] = Math.max(max[0], r.mnode().version());
+        });
+        lastVersion.set(max[0]);
+        log.info("triad server {} loaded {} entries (boot {})", cfg.self(), entries.size(), boot);
+    }
+
+    /** Binds the port and starts joining the triad; {@link #isReady()} turns true once reconciled. */
+    public void start() throws IOException {
+        server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(cfg.self().host(), cfg.self().port()), 256);
+        Thread.ofPlatform().daemon().name("triad-accept-" + cfg.serverId()).start(this::acceptLoop);
+        for (Peer p : peers) {
+            if (p != null) {
+                Thread.ofPlatform().daemon().name("triad-heartbeat-" + p.index).start(() -> heartbeat(p));
+                Thread.ofPlatform().daemon().name("triad-async-" + p.index).start(() -> asyncSender(p));
+            }
+        }
+        Thread.ofPlatform().daemon().name("triad-reconcile-" + cfg.serverId()).start(this::reconciler);
+        Thread.ofPlatform().daemon().name("triad-sweep-" + cfg.serverId()).start(this::sweeper);
+        rejoin();
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public int entryCount() {
+        return entries.size();
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    private void acceptLoop() {
+        while (running) {
+            try {
+                Socket s = server.accept();
+                Thread.ofPlatform().daemon().name("triad-conn").start(() -> serve(s));
+            } catch (IOException e) {
+                if (running) {
+                    log.warn("accept failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        Conn c;
+        try {
+            c = Conn.accept(s, cfg.secret(), maxFrame);
+        } catch (IOException e) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // already broken
+            }
+            return;
+        }
+        open.add(c);
+        try {
+            while (running) {
+                byte[] frame = c.receive();
+                Buf.In in = new Buf.In(frame);
+                int op = in.u8();
+                if (op == Proto.SUBSCRIBE) {
+                    subscribe(c, in.i64());
+                    return;
+                }
+                if (op == Proto.MNODES) {
+                    mnodes(c, in);
+                    continue;
+                }
+                Buf reply;
+                try {
+                    reply = handle(op, in);
+                } catch (TriadException e) {
+                    reply = error(e.code(), e.getMessage());
+                    if (e.code() == Code.BAD_MESSAGE) {
+                        c.send(reply);
+                        return;
+                    }
+                } catch (RuntimeException e) {
+                    log.error("request {} failed", op, e);
+                    reply = error(Code.INTERNAL, "internal error: " + e);
+                }
+                c.send(reply);
+            }
+        } catch (TriadException e) {
+            log.warn("closing connection from {}: {}", c.remote(), e.getMessage());
+            try {
+                c.send(error(e.code(), e.getMessage()));
+            } catch (IOException ignored) {
+                // the peer will see the close
+            }
+        } catch (IOException e) {
+            // peer closed or died: nothing to answer
+        } finally {
+            open.remove(c);
+            c.close();
+        }
+    }
+
+    private Buf handle(int op, Buf.In in) {
+        return switch (op) {
+            case Proto.GET -> get(in);
+            case Proto.WRITE -> write(in);
+            case Proto.KEYS -> keys(in);
+            case Proto.CACHE_INFO -> cacheInfo(in);
+            case Proto.STATUS -> status();
+            case Proto.PING -> ping(in);
+            case Proto.REPLICATE -> replicate(in);
+            case Proto.READY -> peerReady(in);
+            case Proto.FETCH_VALUE -> fetchValue(in);
+            default -> throw new TriadException(Code.BAD_MESSAGE, "corrupt message: unknown operation " + op);
+        };
+    }
+
+    static Buf error(Code code, String message) {
+        return new Buf().u8(Proto.ERROR).u8(code.ordinal()).str(message);
+    }
+
+    private static Buf status(int s) {
+        return new Buf(8).u8(s);
+    }
+
+    // ---------------------------------------------------------------- validation
+
+    private CacheConfig checkCache(String cache) {
+        CacheConfig c = cfg.cache(cache);
+        if (c == null) {
+            throw new TriadException(Code.UNKNOWN_CACHE, "unknown cache '" + cache + "'");
+        }
+        return c;
+    }
+
+    private void checkKey(byte[] key) {
+        if (key == null) {
+            throw new TriadException(Code.BAD_MESSAGE, "corrupt message: null key");
+        }
+        if (key.length > cfg.maxKeyBytes()) {
+            throw new TriadException(Code.TOO_LARGE, "key of " + key.length + " bytes is over the limit of " + cfg.maxKeyBytes());
+        }
+    }
+
+    private void checkValue(byte[] value) {
+        if (value != null && value.length > cfg.maxValueBytes()) {
+            throw new TriadException(Code.TOO_LARGE, "value of " + value.length + " bytes is over the limit of " + cfg.maxValueBytes());
+        }
+    }
+
+    private ReentrantLock keyLock(Hash kh) {
+        return keyLocks[(kh.hashCode() & 0x7fffffff) % KEY_LOCKS];
+    }
+
+    // ---------------------------------------------------------------- ownership
+
+    /** The first server in the slot's order that is live and ready in this server's view, or -1. */
+    private int actingOwner(int slot) {
+        for (int idx : Ordering.order(slot, n)) {
+            if (idx == me ? ready : peers[idx].live) {
+                return idx;
+            }
+        }
+        return -1;
+    }
+
+    /** Null when this server serves the slot; otherwise the redirect or retry answer. */
+    private Buf ownerCheck(int slot) {
+        int owner = actingOwner(slot);
+        if (owner != me) {
+            return owner < 0 ? status(Proto.RETRY) : status(Proto.NOT_OWNER).i32(owner);
+        }
+        return (servingMask & (1 << slot)) != 0 ? null : status(Proto.RETRY);
+    }
+
+    /** The live servers after this one in the order: the synchronous backup first, then the third. */
+    private List<Peer> followers(int slot) {
+        int[] order = Ordering.order(slot, n);
+        List<Peer> out = new ArrayList<>(2);
+        boolean after = false;
+        for (int idx : order) {
+            if (idx == me) {
+                after = true;
+            } else if (after && peers[idx].live) {
+                out.add(peers[idx]);
+            }
+        }
+        return out;
+    }
+
+    private long nextVersion(long old) {
+        long now = System.currentTimeMillis() * 1000;
+        return lastVersion.updateAndGet(v -> Math.max(Math.max(v + 1, old + 1), now));
+    }
+
+    // ---------------------------------------------------------------- client operations
+
+    private Buf get(Buf.In in) {
+        String cache = in.str();
+        byte[] key = in.bytes();
+        long knownVersion = in.i64();
+        Hash knownHash = new Hash(in.raw(32));
+        int flags = in.u8();
+        long client = in.i64();
+        checkCache(cache);
+        checkKey(key);
+        Hash kh = Hash.ofKey(cache, key);
+        Buf redirect = ownerCheck(Ordering.slot(kh, n));
+        if (redirect != null) {
+            return redirect;
+        }
+        Entry e = entries.get(kh);
+        long now = System.currentTimeMillis();
+        if (e == null || !e.m.live(now, e.accessTime)) {
+            return status(Proto.NOT_FOUND);
+        }
+        e.accessTime = now;
+        boolean lease = (flags & Proto.G_LEASE) != 0 && e.m.leaseTimeout() > 0 && grantLease(kh, client, now + e.m.leaseTimeout());
+        if (e.m.version() == knownVersion && e.m.valueHash().equals(knownHash)) {
+            Buf b = status(Proto.NOT_MODIFIED);
+            e.m.write(b);
+            return b.u8(lease ? 1 : 0);
+        }
+        byte[] value = null;
+        if ((flags & Proto.G_META) == 0) {
+            value = store.value(e.m.valueHash());
+            if (value == null) {
+                log.error("value {} of key {} is missing; reconciling", e.m.valueHash(), kh);
+                reconcileSignal.release();
+                return status(Proto.RETRY);
+            }
+        }
+        Buf b = new Buf(MNode.SIZE + 16 + (value == null ? 0 : value.length)).u8(Proto.OK);
+        e.m.write(b);
+        return b.bytes(value).u8(lease ? 1 : 0);
+    }
+
+    private boolean grantLease(Hash kh, long client, long until) {
+        long now = System.currentTimeMillis();
+        Lease l = leases.compute(kh, (k, old) -> old == null || old.until < now || old.client == client ? new Lease(client, until) : old);
+        return l.client == client;
+    }
+
+    /** A write from another client ends the lease and tells its holder, so it stops trusting its copy. */
+    private void revokeLease(String cache, Hash kh, long writer) {
+        Lease l = leases.get(kh);
+        if (l == null || l.client == writer) {
+            return;
+        }
+        leases.remove(kh, l);
+        if (l.until < System.currentTimeMillis()) {
+            return;
+        }
+        Conn sub = subscribers.get(l.client);
+        if (sub != null) {
+            try {
+                sub.send(new Buf().u8(Proto.LEASE_REVOKED).str(cache).raw(kh.bytes()));
+            } catch (IOException e) {
+                subscribers.remove(l.client, sub);
+                sub.close();
+            }
+        }
+    }
+
+    private void subscribe(Conn c, long client) throws IOException {
+        Conn old = subscribers.put(client, c);
+        if (old != null) {
+            old.close();
+        }
+        c.send(status(Proto.OK));
+        try {
+            c.receive(); // a subscriber never sends again; this returns when it goes away
+        } finally {
+            subscribers.remove(client, c);
+        }
+    }
+
+    private Buf write(Buf.In in) {
+        long client = in.i64();
+        long seq = in.i64();
+        String cache = in.str();
+        byte[] key = in.bytes();
+        int cond = in.u8();
+        Hash expected = new Hash(in.raw(32));
+        int flags = in.u8();
+        boolean delete = (flags & Proto.W_DELETE) != 0;
+        byte[] value = delete ? null : in.bytes();
+        long expire = in.i64();
+        long idle = in.i64();
+        long leaseTimeout = in.i64();
+        checkCache(cache);
+        checkKey(key);
+        if (!delete && value == null) {
+            throw new TriadException(Code.BAD_MESSAGE, "corrupt message: null value");
+        }
+        checkValue(value);
+        Hash kh = Hash.ofKey(cache, key);
+        int slot = Ordering.slot(kh, n);
+        Buf redirect = ownerCheck(slot);
+        if (redirect != null) {
+            return redirect;
+        }
+        Lock slotLock = slotLocks[slot].readLock();
+        try {
+            if (!slotLock.tryLock(failMs, TimeUnit.MILLISECONDS)) {
+                return status(Proto.RETRY);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return status(Proto.RETRY);
+        }
+        try {
+            redirect = ownerCheck(slot);
+            if (redirect != null) {
+                return redirect;
+            }
+            ReqId rid = new ReqId(client, seq);
+            ReentrantLock kl = keyLock(kh);
+            kl.lock();
+            try {
+                byte[] earlier = done.getIfPresent(rid);
+                if (earlier != null) {
+                    return new Buf(earlier.length).raw(earlier); // a retry after a lost answer
+                }
+                Entry cur = entries.get(kh);
+                long now = System.currentTimeMillis();
+                MNode absent = MNode.absent(kh);
+                boolean present = cur != null && cur.m.live(now, cur.accessTime);
+                MNode old = present ? cur.m : absent;
+                boolean ok = switch (cond) {
+                    case Proto.IF_ANY -> !delete || present;
+                    case Proto.IF_ABSENT -> !present;
+                    case Proto.IF_PRESENT -> present;
+                    case Proto.IF_HASH -> present && old.valueHash().equals(expected);
+                    default -> throw new TriadException(Code.BAD_MESSAGE, "corrupt message: condition " + cond);
+                };
+                byte[] oldValue = (flags & Proto.W_RETURN_OLD) != 0 && present ? store.value(old.valueHash()) : null;
+                if (!ok) {
+                    return result(false, old, old, oldValue, false);
+                }
+                long version = nextVersion(cur == null ? 0 : cur.m.version());
+                MNode nm = delete
+                        ? new MNode(kh, Hash.ZERO, 0, version, MNode.REMOVED, -1, -1, -1, now, now)
+                        : new MNode(kh, Hash.ofValue(value), value.length, version, 0, expire, idle, leaseTimeout,
+                        (flags & Proto.W_KEEP_EXPIRY) != 0 && present ? old.modifiedTime() : now, now);
+                boolean lease = !delete && leaseTimeout > 0;
+                byte[] answer = result(true, nm, old, oldValue, lease).toBytes();
+                boolean valueIsNew = !delete && (cur == null || !cur.m.valueHash().equals(nm.valueHash()));
+                List<Peer> followers = followers(slot);
+                if (n > 1) {
+                    if (followers.isEmpty()) {
+                        throw new TriadException(Code.UNAVAILABLE,
+                                "no live backup for this key: a write needs two of the three triad servers");
+                    }
+                    int s = replicateTo(followers.getFirst(), cache, key, nm, valueIsNew ? value : null, value, rid, answer, false);
+                    if (s != Proto.OK) {
+                        return status(Proto.RETRY);
+                    }
+                }
+                apply(cache, key, nm, valueIsNew ? value : null, now);
+                done.put(rid, answer);
+                if (followers.size() > 1) {
+                    enqueueAsync(followers.get(1), cache, key, nm, valueIsNew ? value : null, rid, answer);
+                }
+                revokeLease(cache, kh, client);
+                if (lease) {
+                    grantLease(kh, client, now + leaseTimeout);
+                }
+                return new Buf(answer.length).raw(answer);
+            } finally {
+                kl.unlock();
+            }
+        } finally {
+            slotLock.unlock();
+        }
+    }
+
+    private static Buf result(boolean applied, MNode current, MNode old, byte[] oldValue, boolean lease) {
+        Buf b = new Buf(2 * MNode.SIZE + 16 + (oldValue == null ? 0 : oldValue.length)).u8(Proto.OK).u8(applied ? 1 : 0);
+        current.write(b);
+        old.write(b);
+        return b.bytes(oldValue).u8(lease ? 1 : 0);
+    }
+
+    private void apply(String cache, byte[] key, MNode m, byte[] value, long accessTime) {
+        valueGc.readLock().lock();
+        try {
+            store.put(cache, key, m, value);
+            entries.put(m.keyHash(), new Entry(cache, key, m, accessTime));
+        } finally {
+            valueGc.readLock().unlock();
+        }
+    }
+
+    private Buf replicateRequest(String cache, byte[] key, MNode m, byte[] value, ReqId rid, byte[] answer, boolean async) {
+        Buf b = new Buf(MNode.SIZE + 64 + key.length + (value == null ? 0 : value.length) + answer.length)
+                .u8(Proto.REPLICATE).i32(me).i64(epoch).i64(rid.client()).i64(rid.seq()).str(cache).bytes(key);
+        m.write(b);
+        return b.bytes(value).bytes(answer).u8(async ? 1 : 0);
+    }
+
+    /** Sends one m-node (and its value if the follower may lack it) and waits for the follower to hold both. */
+    private int replicateTo(Peer p, String cache, byte[] key, MNode m, byte[] value, byte[] fullValue, ReqId rid,
+                            byte[] answer, boolean async) {
+        try {
+            Buf.In r = p.call(replicateRequest(cache, key, m, value, rid, answer, async), failMs);
+            int s = r.u8();
+            if (s == Proto.NEED_VALUE && fullValue != null) {
+                s = p.call(replicateRequest(cache, key, m, fullValue, rid, answer, async), failMs).u8();
+            }
+            if (s == Proto.FENCED) {
+                log.warn("server {} fenced this server's epoch {}: rejoining", p.index, epoch);
+                rejoin();
+            } else if (s == Proto.STALE) {
+                reconcileSignal.release();
+            }
+            return s;
+        } catch (IOException | TriadException e) {
+            log.debug("replication to {} failed: {}", p.index, e.toString());
+            return Proto.RETRY;
+        }
+    }
+
+    private void enqueueAsync(Peer p, String cache, byte[] key, MNode m, byte[] value, ReqId rid, byte[] answer) {
+        // a full queue drops the third copy; the next reconcile brings it over
+        asyncQueues.get(p.index).offer(replicateRequest(cache, key, m, value, rid, answer, true));
+    }
+
+    private void asyncSender(Peer p) {
+        BlockingQueue<Buf> q = asyncQueues.get(p.index);
+        while (running) {
+            try {
+                Buf b = q.poll(200, TimeUnit.MILLISECONDS);
+                if (b == null || !p.live) {
+                    continue;
+                }
+                int s = p.call(b, failMs).u8();
+                if (s == Proto.NEED_VALUE) {
+                    Buf.In in = new Buf.In(b.toBytes());
+                    in.u8();
+                    in.i32();
+                    in.i64();
+                    long c = in.i64();
+                    long seq = in.i64();
+                    String cache = in.str();
+                    byte[] key = in.bytes();
+                    MNode m = MNode.read(in);
+                    in.bytes();
+                    byte[] answer = in.bytes();
+                    byte[] v = store.value(m.valueHash());
+                    if (v != null) {
+                        p.call(replicateRequest(cache, key, m, v, new ReqId(c, seq), answer, true), failMs);
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                log.debug("third copy to {} dropped: {}", p.index, e.toString());
+            }
+        }
+    }
+
+    private Buf keys(Buf.In in) {
+        String cache = in.str();
+        checkCache(cache);
+        if (!ready) {
+            return status(Proto.RETRY);
+        }
+        long now = System.currentTimeMillis();
+        Buf b = status(Proto.OK);
+        List<byte[]> out = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (e.cache.equals(cache) && e.m.live(now, e.accessTime)) {
+                out.add(e.key);
+            }
+        }
+        b.i32(out.size());
+        out.forEach(b::bytes);
+        return b;
+    }
+
+    private Buf cacheInfo(Buf.In in) {
+        CacheConfig c = checkCache(in.str());
+        return status(Proto.OK).i64(CacheConfig.millis(c.expireTimeout())).i64(CacheConfig.millis(c.idleTimeout()))
+                .i64(CacheConfig.millis(c.leaseTimeout())).i64(c.localReadTimeout().toMillis()).i32(c.nearCacheEntries());
+    }
+
+    private Buf status() {
+        int mask = 0;
+        for (Peer p : peers) {
+            if (p != null && p.live) {
+                mask |= 1 << p.index;
+            }
+        }
+        return status(Proto.OK).u8(ready ? 1 : 0).i64(epoch).i32(me).i32(mask).i32(entries.size());
+    }
+
+    // ---------------------------------------------------------------- server-to-server
+
+    private Peer peer(int index) {
+        if (index < 0 || index >= n || index == me) {
+            throw new TriadException(Code.BAD_MESSAGE, "corrupt message: no member " + index);
+        }
+        return peers[index];
+    }
+
+    private Buf ping(Buf.In in) {
+        Peer p = peer(in.i32());
+        long e = in.i64();
+        return status(Proto.OK).i64(epoch).u8(ready ? 1 : 0).u8(e <= p.fenced ? 1 : 0);
+    }
+
+    private Buf replicate(Buf.In in) {
+        Peer p = peer(in.i32());
+        long e = in.i64();
+        ReqId rid = new ReqId(in.i64(), in.i64());
+        String cache = in.str();
+        byte[] key = in.bytes();
+        MNode m = MNode.read(in);
+        byte[] value = in.bytes();
+        byte[] answer = in.bytes();
+        in.u8();
+        if (e <= p.fenced) {
+            return status(Proto.FENCED);
+        }
+        if (!p.live || p.epoch != e) {
+            return status(Proto.RETRY);
+        }
+        int slot = Ordering.slot(m.keyHash(), n);
+        if (actingOwner(slot) != p.index) {
+            return status(Proto.NOT_OWNER).i32(actingOwner(slot));
+        }
+        if (value != null && !Hash.ofValue(value).equals(m.valueHash())) {
+            throw new TriadException(Code.BAD_MESSAGE, "corrupt message: value does not match its hash");
+        }
+        ReentrantLock kl = keyLock(m.keyHash());
+        kl.lock();
+        try {
+            Entry cur = entries.get(m.keyHash());
+            if (cur != null) {
+                int c = m.compareVersion(cur.m);
+                if (c == 0) {
+                    return status(Proto.OK);
+                }
+                if (c < 0) {
+                    return status(Proto.STALE);
+                }
+            }
+            valueGc.readLock().lock();
+            try {
+                if (!m.removed() && value == null && !store.hasValue(m.valueHash())) {
+                    return status(Proto.NEED_VALUE);
+                }
+                store.put(cache, key, m, value);
+                entries.put(m.keyHash(), new Entry(cache, key, m, System.currentTimeMillis()));
+            } finally {
+                valueGc.readLock().unlock();
+            }
+            if (rid.client() != 0 && answer != null && answer.length > 0) {
+                done.put(rid, answer);
+            }
+            lastVersion.accumulateAndGet(m.version(), Math::max);
+        } finally {
+            kl.unlock();
+        }
+        revokeLease(cache, m.keyHash(), 0);
+        return status(Proto.OK);
+    }
+
+    /** A peer finished reconciling: from now on it owns its slots, so stop serving them first. */
+    private Buf peerReady(Buf.In in) {
+        Peer p = peer(in.i32());
+        long e = in.i64();
+        if (e <= p.fenced) {
+            return status(Proto.FENCED);
+        }
+        return admit(p, e) ? status(Proto.OK) : status(Proto.RETRY);
+    }
+
+    private boolean admit(Peer p, long e) {
+        List<Lock> held = new ArrayList<>();
+        try {
+            for (ReentrantReadWriteLock l : slotLocks) {
+                Lock w = l.writeLock();
+                if (!w.tryLock(failMs, TimeUnit.MILLISECONDS)) {
+                    return false;
+                }
+                held.add(w);
+            }
+            synchronized (this) {
+                if (e <= p.fenced) {
+                    return false;
+                }
+                if (p.live && p.epoch != e) {
+                    p.fenced = Math.max(p.fenced, p.epoch);
+                }
+                if (!p.live || p.epoch != e) {
+                    log.info("server {}: member {} live in epoch {}", me, p.index, Long.toHexString(e));
+                }
+                p.epoch = e;
+                p.live = true;
+                viewChanged();
+            }
+            return true;
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            held.forEach(Lock::unlock);
+        }
+    }
+
+    private Buf fetchValue(Buf.In in) {
+        byte[] v = store.value(new Hash(in.raw(32)));
+        return v == null ? status(Proto.NOT_FOUND) : status(Proto.OK).bytes(v);
+    }
+
+    /** Streams every m-node, with its cache and key, in frames of {@link #PAGE}. */
+    private void mnodes(Conn c, Buf.In in) throws IOException {
+        peer(in.i32());
+        int deadMask = in.i32();
+        for (Peer p : peers) {
+            if (p != null && (deadMask & (1 << p.index)) != 0 && p.live) {
+                c.send(status(Proto.RETRY)); // we disagree on who is dead: not yet safe to hand over
+                return;
+            }
+        }
+        List<Entry> all = new ArrayList<>(entries.values());
+        int i = 0;
+        do {
+            int end = Math.min(all.size(), i + PAGE);
+            Buf b = new Buf(64 * 1024).u8(Proto.OK).u8(end < all.size() ? 1 : 0).i32(end - i);
+            for (; i < end; i++) {
+                Entry e = all.get(i);
+                e.m.write(b);
+                b.str(e.cache).bytes(e.key);
+            }
+            c.send(b);
+        } while (i < all.size());
+    }
+
+    // ---------------------------------------------------------------- membership
+
+    private void heartbeat(Peer p) {
+        Conn c = null;
+        long interval = cfg.heartbeat().toMillis();
+        while (running) {
+            try {
+                Thread.sleep(interval);
+                if (c == null) {
+                    c = p.open(failMs);
+                    c.timeout(failMs);
+                }
+                Buf.In r = c.call(new Buf().u8(Proto.PING).i32(me).i64(epoch).u8(ready ? 1 : 0));
+                if (r.u8() != Proto.OK) {
+                    throw new IOException("ping refused");
+                }
+                long e = r.i64();
+                boolean peerReady = r.u8() == 1;
+                boolean fencedMe = r.u8() == 1;
+                if (fencedMe && ready) {
+                    log.warn("server {} fenced this server's epoch: rejoining", p.index);
+                    rejoin();
+                }
+                if (peerReady && e > p.fenced && (!p.live || p.epoch != e)) {
+                    admit(p, e);
+                } else if (!peerReady && p.live) {
+                    markDead(p, "not ready");
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | TriadException e) {
+                if (c != null) {
+                    c.close();
+                    c = null;
+                }
+                markDead(p, e.toString());
+            }
+        }
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    private synchronized void markDead(Peer p, String why) {
+        if (!p.live) {
+            return;
+        }
+        p.live = false;
+        p.fenced = Math.max(p.fenced, p.epoch);
+        p.closeAll();
+        log.info("server {}: member {} is down ({}); fenced epoch {}", me, p.index, why, Long.toHexString(p.epoch));
+        viewChanged();
+    }
+
+    /** After any change of view: stop serving what another server now owns; reconcile before taking slots over. */
+    private void viewChanged() {
+        viewVersion++;
+        boolean takeover = false;
+        int mask = servingMask;
+        for (int s = 0; s < slotCount; s++) {
+            if (actingOwner(s) != me) {
+                mask &= ~(1 << s);
+            } else if ((mask & (1 << s)) == 0) {
+                takeover = true;
+            }
+        }
+        servingMask = mask;
+        if (takeover) {
+            reconcileSignal.release();
+        }
+    }
+
+    private void rejoin() {
+        synchronized (this) {
+            if (joining || !running) {
+                return;
+            }
+            joining = true;
+            ready = false;
+            servingMask = 0;
+            epoch = (boot << 20) | (++rejoins & 0xfffff);
+            viewVersion++;
+        }
+        Thread.ofPlatform().daemon().name("triad-join-" + cfg.serverId()).start(this::join);
+    }
+
+    /** Pull from every reachable member, announce readiness, pull again what changed meanwhile, then serve. */
+    private void join() {
+        try {
+            while (running) {
+                List<Peer> reachable = new ArrayList<>();
+                for (Peer p : peers) {
+                    if (p != null && pull(p, 0)) {
+                        reachable.add(p);
+                    }
+                }
+                List<Peer> admitted = new ArrayList<>();
+                boolean fenced = false;
+                for (Peer p : reachable) {
+                    try {
+                        int s = p.call(new Buf().u8(Proto.READY).i32(me).i64(epoch), failMs * 3).u8();
+                        if (s == Proto.OK) {
+                            admitted.add(p);
+                        } else if (s == Proto.FENCED) {
+                            fenced = true;
+                        }
+                    } catch (IOException | TriadException e) {
+                        log.debug("ready to {} failed: {}", p.index, e.toString());
+                    }
+                }
+                if (fenced) {
+                    synchronized (this) {
+                        epoch = (boot << 20) | (++rejoins & 0xfffff);
+                    }
+                    continue;
+                }
+                boolean complete = true;
+                for (Peer p : admitted) {
+                    complete &= pull(p, 0);
+                }
+                if (!complete || admitted.size() < reachable.size()) {
+                    Thread.sleep(50);
+                    continue;
+                }
+                synchronized (this) {
+                    ready = true;
+                    joining = false;
+                    viewVersion++;
+                    long now = System.currentTimeMillis();
+                    int mask = 0;
+                    for (int s = 0; s < slotCount; s++) {
+                        mask |= actingOwner(s) == me ? 1 << s : 0;
+                    }
+                    servingMask = mask;
+                    entries.values().forEach(e -> e.accessTime = Math.max(e.accessTime, now));
+                }
+                log.info("triad server {} ready in epoch {} ({} entries, {} members reachable)", cfg.self(),
+                        Long.toHexString(epoch), entries.size(), reachable.size() + 1);
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            synchronized (this) {
+                joining = false;
+            }
+        }
+    }
+
+    /** Takes over slots of a dead server only after reconciling with every live member that agrees it is dead. */
+    private void reconciler() {
+        while (running) {
+            try {
+                reconcileSignal.acquire();
+                reconcileSignal.drainPermits();
+                if (!ready) {
+                    continue;
+                }
+                int v;
+                int deadMask = 0;
+                List<Peer> live = new ArrayList<>();
+                synchronized (this) {
+                    v = viewVersion;
+                    for (Peer p : peers) {
+                        if (p != null) {
+                            if (p.live) {
+                                live.add(p);
+                            } else {
+                                deadMask |= 1 << p.index;
+                            }
+                        }
+                    }
+                }
+                boolean ok = true;
+                for (Peer p : live) {
+                    ok &= pull(p, deadMask);
+                }
+                synchronized (this) {
+                    if (!ok || v != viewVersion || !ready) {
+                        if (ready) {
+                            Thread.ofVirtual().start(() -> {
+                                sleepQuietly(50);
+                                reconcileSignal.release();
+                            });
+                        }
+                        continue;
+                    }
+                    long now = System.currentTimeMillis();
+                    int mask = 0;
+                    for (int s = 0; s < slotCount; s++) {
+                        boolean own = actingOwner(s) == me;
+                        if (own && (servingMask & (1 << s)) == 0) {
+                            int slot = s;
+                            // idle time is only tracked by the owner: a new owner restarts the idle clock
+                            entries.values().forEach(e -> {
+                                if (Ordering.slot(e.m.keyHash(), n) == slot) {
+                                    e.accessTime = Math.max(e.accessTime, now);
+                                }
+                            });
+                            log.info("server {} serves slot {} after reconciling", me, s);
+                        }
+                        mask |= own ? 1 << s : 0;
+                    }
+                    servingMask = mask;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("reconcile failed", e);
+            }
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Pulls the peer's m-nodes and applies every newer one, fetching values this server lacks. */
+    private boolean pull(Peer p, int deadMask) {
+        List<Store.Record> newer = new ArrayList<>();
+        Conn c = null;
+        try {
+            c = p.borrow(failMs * 3);
+            c.send(new Buf().u8(Proto.MNODES).i32(me).i32(deadMask));
+            boolean more;
+            do {
+                Buf.In in = new Buf.In(c.receive());
+                int s = in.u8();
+                if (s != Proto.OK) {
+                    p.giveBack(c);
+                    return false;
+                }
+                more = in.u8() == 1;
+                int count = in.i32();
+                for (int i = 0; i < count; i++) {
+                    MNode m = MNode.read(in);
+                    String cache = in.str();
+                    byte[] key = in.bytes();
+                    Entry cur = entries.get(m.keyHash());
+                    if (cur == null || m.compareVersion(cur.m) > 0) {
+                        newer.add(new Store.Record(cache, key, m));
+                    }
+                }
+            } while (more);
+            p.giveBack(c);
+            c = null;
+            for (Store.Record r : newer) {
+                MNode m = r.mnode();
+                byte[] value = null;
+                if (!m.removed() && !store.hasValue(m.valueHash())) {
+                    Buf.In in = p.call(new Buf().u8(Proto.FETCH_VALUE).raw(m.valueHash().bytes()), failMs * 3);
+                    if (in.u8() != Proto.OK) {
+                        continue; // replaced there meanwhile; the newer m-node arrives on a later pull
+                    }
+                    value = in.bytes();
+                }
+                ReentrantLock kl = keyLock(m.keyHash());
+                kl.lock();
+                try {
+                    Entry cur = entries.get(m.keyHash());
+                    if (cur == null || m.compareVersion(cur.m) > 0) {
+                        apply(r.cache(), r.key(), m, value, System.currentTimeMillis());
+                        lastVersion.accumulateAndGet(m.version(), Math::max);
+                    }
+                } finally {
+                    kl.unlock();
+                }
+            }
+            if (!newer.isEmpty()) {
+                log.info("server {} took {} newer entries from {}", me, newer.size(), p.index);
+            }
+            return true;
+        } catch (IOException | TriadException e) {
+            if (c != null) {
+                c.close();
+            }
+            log.debug("pull from {} failed: {}", p.index, e.toString());
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- housekeeping
+
+    /** Every second: leases that ran out go; every minute: values no m-node points at go. */
+    private void sweeper() {
+        long lastGc = System.currentTimeMillis();
+        while (running) {
+            sleepQuietly(1000);
+            if (!running) {
+                return;
+            }
+            try {
+                long now = System.currentTimeMillis();
+                leases.values().removeIf(l -> l.until < now);
+                if (now - lastGc > 60_000) {
+                    lastGc = now;
+                    collectValues();
+                }
+            } catch (RuntimeException e) {
+                log.warn("sweep failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void collectValues() {
+        Set<Hash> used = new HashSet<>();
+        entries.values().forEach(e -> used.add(e.m.valueHash()));
+        List<Hash> unused = new ArrayList<>();
+        store.forEachValueHash(h -> {
+            if (!used.contains(h)) {
+                unused.add(h);
+            }
+        });
+        if (unused.isEmpty()) {
+            return;
+        }
+        valueGc.writeLock().lock();
+        try {
+            Set<Hash> now = new HashSet<>();
+            entries.values().forEach(e -> now.add(e.m.valueHash()));
+            unused.removeIf(now::contains);
+            store.deleteValues(unused);
+        } finally {
+            valueGc.writeLock().unlock();
+        }
+        log.debug("server {} dropped {} unused values", me, unused.size());
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } catch (IOException ignored) {
+            // closing
+        }
+        open.forEach(Conn::close);
+        for (Peer p : peers) {
+            if (p != null) {
+                p.closeAll();
+            }
+        }
+        // let handler threads leave the store before it closes
+        valueGc.writeLock().lock();
+        try {
+            store.close();
+        } finally {
+            valueGc.writeLock().unlock();
+        }
+    }
+}

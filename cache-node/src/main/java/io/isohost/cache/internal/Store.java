@@ -1,0 +1,151 @@
+package io.isohost.cache.internal;
+
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+import java.io.Closeable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The durable copy of one server's entries in RocksDB: m-nodes (with their cache name and key) by key hash,
+ * values by value hash. An m-node and a new value go in one write batch, so a crash never leaves an m-node
+ * pointing at a missing value. Writes go to the write-ahead log before they are acknowledged; with
+ * {@code sync} the log is also fsynced (survives a machine crash, not only a process crash).
+ */
+public final class Store implements Closeable {
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    public record Record(String cache, byte[] key, MNode mnode) {
+    }
+
+    private final RocksDB db;
+    private final ColumnFamilyHandle mnodes;
+    private final ColumnFamilyHandle values;
+    private final ColumnFamilyHandle meta;
+    private final WriteOptions writeOptions;
+    private final DBOptions options;
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+
+    public Store(Path dir, boolean sync) {
+        try {
+            Files.createDirectories(dir);
+            options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                    .setMaxBackgroundJobs(2).setKeepLogFileNum(2);
+            List<ColumnFamilyDescriptor> cfs = List.of(
+                    new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY),
+                    new ColumnFamilyDescriptor("mnodes".getBytes(StandardCharsets.US_ASCII)),
+                    new ColumnFamilyDescriptor("values".getBytes(StandardCharsets.US_ASCII)));
+            db = RocksDB.open(options, dir.toString(), cfs, handles);
+            meta = handles.get(0);
+            mnodes = handles.get(1);
+            values = handles.get(2);
+            writeOptions = new WriteOptions().setSync(sync);
+        } catch (RocksDBException | java.io.IOException e) {
+            throw new IllegalStateException("cannot open the triad store in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Counts this server's starts; the count is the high part of its ownership epochs. */
+    public long nextBoot() {
+        byte[] k = "boot".getBytes(StandardCharsets.US_ASCII);
+        try {
+            byte[] v = db.get(meta, k);
+            long boot = (v == null ? 0 : new Buf.In(v).i64()) + 1;
+            db.put(meta, new WriteOptions().setSync(true), k, new Buf().i64(boot).toBytes());
+            return boot;
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void forEach(Consumer<Record> action) {
+        try (RocksIterator it = db.newIterator(mnodes)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                action.accept(decode(it.value()));
+            }
+        }
+    }
+
+    static Record decode(byte[] v) {
+        Buf.In in = new Buf.In(v);
+        MNode m = MNode.read(in);
+        String cache = in.str();
+        byte[] key = in.bytes();
+        return new Record(cache, key, m);
+    }
+
+    static byte[] encode(String cache, byte[] key, MNode m) {
+        Buf b = new Buf(MNode.SIZE + 16 + key.length);
+        m.write(b);
+        b.str(cache).bytes(key);
+        return b.toBytes();
+    }
+
+    /** Stores an m-node and, when given, its value, atomically. */
+    public void put(String cache, byte[] key, MNode m, byte[] value) {
+        try (WriteBatch batch = new WriteBatch()) {
+            if (value != null) {
+                batch.put(values, m.valueHash().bytes(), value);
+            }
+            batch.put(mnodes, m.keyHash().bytes(), encode(cache, key, m));
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("triad store write failed: " + e.getMessage(), e);
+        }
+    }
+
+    public byte[] value(Hash valueHash) {
+        try {
+            return db.get(values, valueHash.bytes());
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public boolean hasValue(Hash valueHash) {
+        return valueHash.isZero() || value(valueHash) != null;
+    }
+
+    public void forEachValueHash(Consumer<Hash> action) {
+        try (RocksIterator it = db.newIterator(values)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                action.accept(new Hash(it.key()));
+            }
+        }
+    }
+
+    public void deleteValues(Collection<Hash> hashes) {
+        try (WriteBatch batch = new WriteBatch()) {
+            for (Hash h : hashes) {
+                batch.delete(values, h.bytes());
+            }
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        db.close();
+        writeOptions.close();
+        options.close();
+    }
+}

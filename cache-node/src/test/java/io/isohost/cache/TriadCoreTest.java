@@ -1,0 +1,134 @@
+package io.isohost.cache;
+
+import io.isohost.cache.internal.Buf;
+import io.isohost.cache.internal.Conn;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TriadCoreTest {
+    @TempDir
+    static Path dir;
+    static TriadConfig cfg;
+    static List<TriadServer> servers;
+    static TriadClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cfg = Triads.config(3, dir, Map.of("c", CacheConfig.of("c"), "n", CacheConfig.of("n").withNearCacheEntries(0)), false);
+        servers = Triads.startAll(cfg);
+        client = TriadClient.connect(cfg);
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        Triads.closeAll(servers);
+    }
+
+    static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void putGetRemoveAndConditions() {
+        CacheClient c = client.cache("c");
+        assertNull(c.get(b("k1")));
+        c.put(b("k1"), b("v1"));
+        assertArrayEquals(b("v1"), c.get(b("k1")));
+        long v1 = c.getVersioned(b("k1")).version();
+        c.put(b("k1"), b("v2"));
+        assertTrue(c.getVersioned(b("k1")).version() > v1, "the owner gives each write a higher version");
+        assertFalse(c.putIfAbsent(b("k1"), b("x")));
+        assertTrue(c.putIfAbsent(b("k2"), b("x")));
+        assertFalse(c.replace(b("k1"), b("wrong"), b("v3")));
+        assertTrue(c.replace(b("k1"), b("v2"), b("v3")));
+        assertArrayEquals(b("v3"), c.getAndPut(b("k1"), b("v4")));
+        assertTrue(c.remove(b("k1"), b("v4")));
+        assertFalse(c.remove(b("k1")));
+        assertNull(c.get(b("k1")));
+        assertTrue(c.keys().stream().anyMatch(k -> new String(k, StandardCharsets.UTF_8).equals("k2")));
+    }
+
+    @Test
+    void everyServerHoldsTheEntryAndAnotherClientSeesIt() throws Exception {
+        CacheClient c = client.cache("n");
+        for (int i = 0; i < 50; i++) {
+            c.put(b("key" + i), b("value" + i));
+        }
+        try (TriadClient other = TriadClient.connect(cfg)) {
+            CacheClient o = other.cache("n");
+            for (int i = 0; i < 50; i++) {
+                assertArrayEquals(b("value" + i), o.get(b("key" + i)));
+            }
+        }
+        Thread.sleep(300); // the third copy is asynchronous
+        for (TriadServer s : servers) {
+            assertTrue(s.entryCount() >= 50, "each server holds a copy: " + s.entryCount());
+        }
+    }
+
+    @Test
+    void limitsAndUnknownCacheAreClearErrorsAndChangeNothing() {
+        CacheClient c = client.cache("c");
+        TriadException big = assertThrows(TriadException.class, () -> c.put(b("big"), new byte[64 * 1024 + 1]));
+        assertEquals(TriadException.Code.TOO_LARGE, big.code());
+        assertTrue(big.getMessage().contains("over the limit"), big.getMessage());
+        assertEquals(TriadException.Code.TOO_LARGE, assertThrows(TriadException.class, () -> c.put(new byte[1025], b("v"))).code());
+        assertNull(c.get(b("big")));
+        TriadException unknown = assertThrows(TriadException.class, () -> client.cache("nope"));
+        assertEquals(TriadException.Code.UNKNOWN_CACHE, unknown.code());
+        CacheClient forced = client.cache(CacheConfig.of("nope"));
+        assertEquals(TriadException.Code.UNKNOWN_CACHE, assertThrows(TriadException.class, () -> forced.put(b("k"), b("v"))).code());
+    }
+
+    @Test
+    void wrongSecretIsRefused() {
+        byte[] wrong = "another-secret-entirely-0000".getBytes(StandardCharsets.US_ASCII);
+        try (TriadClient bad = TriadClient.connect(List.of(cfg.members().getFirst().address()), wrong, Duration.ofSeconds(2))) {
+            TriadException e = assertThrows(TriadException.class, () -> bad.cache("c"));
+            assertEquals(TriadException.Code.AUTH, e.code());
+            assertTrue(e.getMessage().contains("cluster secret"), e.getMessage());
+        }
+    }
+
+    @Test
+    void corruptMessagesAreRefusedAndTheServerGoesOn() throws Exception {
+        InetSocketAddress a = cfg.members().getFirst().address();
+        try (Conn c = Conn.connect(a, Triads.SECRET, 1000, 1 << 20)) {
+            Buf.In in = c.call(new Buf().u8(2).i64(1)); // a write cut short
+            assertEquals(9, in.u8());
+            assertEquals(TriadException.Code.BAD_MESSAGE.ordinal(), in.u8());
+            assertTrue(in.str().contains("corrupt message"));
+        }
+        try (Socket s = new Socket(a.getAddress(), a.getPort())) {
+            OutputStream out = s.getOutputStream();
+            s.getInputStream().readNBytes(48); // hello
+            out.write(new byte[]{0, 0, 0, 3, 1, 2, 3});
+            out.write(new byte[32]); // a MAC that cannot be right
+            out.flush();
+            s.setSoTimeout(2000);
+            s.getInputStream().readAllBytes(); // the server closes the connection
+        }
+        CacheClient c = client.cache("c");
+        c.put(b("after"), b("fine"));
+        assertArrayEquals(b("fine"), c.get(b("after")));
+    }
+}

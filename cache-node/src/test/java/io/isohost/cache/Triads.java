@@ -1,0 +1,88 @@
+package io.isohost.cache;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Test triads on loopback: configurations with free ports, in-process servers, and XML files for child processes. */
+final class Triads {
+    static final byte[] SECRET = "test-cluster-secret-0123456789".getBytes(StandardCharsets.US_ASCII);
+
+    private Triads() {
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static TriadConfig config(int members, Path dir, Map<String, CacheConfig> caches, boolean undeclared) {
+        List<TriadConfig.Member> ms = new ArrayList<>();
+        for (int i = 0; i < members; i++) {
+            ms.add(new TriadConfig.Member(String.valueOf((char) ('a' + i)), "127.0.0.1", freePort()));
+        }
+        return new TriadConfig("a", ms, dir.resolve("a"), SECRET, 1024, 64 * 1024, Duration.ofMillis(50),
+                Duration.ofSeconds(1), false, caches, undeclared, null);
+    }
+
+    static List<TriadServer> startAll(TriadConfig cfg) throws Exception {
+        List<TriadServer> out = new ArrayList<>();
+        for (TriadConfig.Member m : cfg.members()) {
+            out.add(TriadServer.start(cfg.withServer(m.id(), cfg.dataDir().resolveSibling(m.id()))));
+        }
+        for (TriadServer s : out) {
+            if (!s.awaitReady(Duration.ofSeconds(20))) {
+                throw new IllegalStateException("triad server did not become ready");
+            }
+        }
+        return out;
+    }
+
+    static TriadServer start(TriadConfig cfg, int member) throws Exception {
+        TriadConfig.Member m = cfg.members().get(member);
+        return TriadServer.start(cfg.withServer(m.id(), cfg.dataDir().resolveSibling(m.id())));
+    }
+
+    static void closeAll(List<TriadServer> servers) {
+        for (TriadServer s : servers) {
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    /** The XML form of {@code cfg} for member {@code id}, written next to the data directories. */
+    static Path writeXml(TriadConfig cfg, String id) throws IOException {
+        Path base = cfg.dataDir().getParent();
+        Files.createDirectories(base);
+        Path secret = base.resolve("secret");
+        Files.write(secret, cfg.secret());
+        StringBuilder x = new StringBuilder("<triad xmlns=\"urn:isohost:triad:1\" server=\"" + id + "\">\n");
+        for (TriadConfig.Member m : cfg.members()) {
+            x.append("  <member id=\"").append(m.id()).append("\" address=\"").append(m.host()).append(':').append(m.port()).append("\"/>\n");
+        }
+        x.append("  <data-dir>").append(base.resolve(id)).append("</data-dir>\n");
+        x.append("  <secret-file>secret</secret-file>\n");
+        x.append("  <limits max-key-bytes=\"").append(cfg.maxKeyBytes()).append("\" max-value-bytes=\"").append(cfg.maxValueBytes()).append("\"/>\n");
+        x.append("  <timing heartbeat=\"").append(cfg.heartbeat().toMillis()).append("ms\" failure-timeout=\"")
+                .append(cfg.failureTimeout().toMillis()).append("ms\"/>\n");
+        x.append("  <caches allow-undeclared=\"").append(cfg.allowUndeclaredCaches()).append("\">\n");
+        for (CacheConfig c : cfg.caches().values()) {
+            x.append("    <cache name=\"").append(c.name()).append("\" local-read-timeout=\"")
+                    .append(c.localReadTimeout().toMillis()).append("ms\"/>\n");
+        }
+        x.append("  </caches>\n</triad>\n");
+        Path file = base.resolve(id + ".xml");
+        Files.writeString(file, x);
+        return file;
+    }
+}
