@@ -84,10 +84,10 @@ public record EmulatorResult(String url, String mix, int clients, double thinkMe
         sb.append("| Interaction | Count | Share % | Errors | p50 ms | p90 ms | p99 ms | max ms |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (InteractionResult r : m.interactions()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %d | %.1f | %.1f | %.1f | %.1f |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %d | %.2f | %.2f | %.2f | %.2f |%n",
                     r.state(), r.count(), r.sharePct(), r.errors(), r.p50Ms(), r.p90Ms(), r.p99Ms(), r.maxMs()));
         }
-        sb.append(String.format(Locale.ROOT, "| **Total** | **%d** | 100.00 | **%d** | %.1f | %.1f | %.1f | %.1f |%n%n",
+        sb.append(String.format(Locale.ROOT, "| **Total** | **%d** | 100.00 | **%d** | %.2f | %.2f | %.2f | %.2f |%n%n",
                 m.pageRequests(), m.errors(), m.p50Ms(), m.p90Ms(), m.p99Ms(), m.maxMs()));
         sb.append(String.format(Locale.ROOT, "- **Throughput (real page requests): %.1f req/s** (%.0f per minute)%n",
                 m.pagesPerSecond(), m.pagesPerSecond() * 60));

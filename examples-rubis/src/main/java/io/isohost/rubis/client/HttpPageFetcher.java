@@ -25,7 +25,7 @@ public final class HttpPageFetcher implements PageFetcher, AutoCloseable {
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(10).compareTo(requestTimeout) < 0 ? Duration.ofSeconds(10) : requestTimeout)
+                .connectTimeout(requestTimeout.compareTo(Duration.ofSeconds(10)) < 0 ? requestTimeout : Duration.ofSeconds(10))
                 .build();
     }
 

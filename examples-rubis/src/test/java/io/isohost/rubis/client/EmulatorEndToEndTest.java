@@ -116,4 +116,23 @@ class EmulatorEndToEndTest {
         assertTrue(r.phase(Phase.UP_RAMP).pageRequests() > 0);
         assertTrue(r.toJson().contains("\"measurement\""));
     }
+
+    @Test
+    void clientsStuckInARequestAreStoppedAfterTheDownRamp() throws Exception {
+        EmulatorConfig config = EmulatorConfig.builder().clients(5).measurement(Duration.ofMillis(200))
+                .upRamp(Duration.ZERO).downRamp(Duration.ZERO).thinkMeanMs(0).seed(2).progress(false)
+                .stopGrace(Duration.ofSeconds(1)).build();
+        long t0 = System.nanoTime();
+        EmulatorResult r = Emulator.run(config, path -> {
+            try {
+                Thread.sleep(60_000); // a server that never answers
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            return "never";
+        });
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 5000, "run took " + ms + " ms");
+        assertEquals(0, r.totalPageRequests());
+    }
 }
