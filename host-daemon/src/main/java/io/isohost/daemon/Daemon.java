@@ -161,6 +161,11 @@ public final class Daemon implements AutoCloseable {
                 : java.util.Optional.of(URI.create("http://" + settings.bindAddress() + ":" + balancer.port() + "/"));
     }
 
+    /** The host's load balancer, if it runs (router port not 0). */
+    public java.util.Optional<LoadBalancer> balancer() {
+        return java.util.Optional.ofNullable(balancer);
+    }
+
     public PerformanceLoop performance() {
         return performance;
     }

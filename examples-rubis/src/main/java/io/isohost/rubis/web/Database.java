@@ -30,6 +30,8 @@ public final class Database {
             config.setMinimumIdle(Math.min(4, size));
             config.setPoolName("rubis");
             config.setConnectionTimeout(10_000);
+            // a replica may start before the database does: connect on first use, not at start
+            config.setInitializationFailTimeout(-1);
             return new Pool(new HikariDataSource(config), new int[1]);
         });
         pool.users()[0]++;

@@ -1,0 +1,123 @@
+package io.isohost.rubis;
+
+import io.isohost.daemon.Daemon;
+import io.isohost.daemon.DaemonSettings;
+import io.isohost.rubis.db.DatabaseServer;
+import io.isohost.rubis.db.Loader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.management.MBeanServerFactory;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The RUBiS descriptor, as shipped in docs/examples, submitted to a real host: the database runs
+ * in a container of its own, the application server in the allocated ones, and every interaction
+ * is reached through the host's balancer.
+ */
+class RubisDeploymentIT {
+    @TempDir
+    Path tmp;
+    Daemon daemon;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    static int freePort() throws IOException {
+        try (var s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** docs/examples/rubis.xml with this build's artifacts and a free database port. */
+    static Path descriptor(Path dir, int dbPort, String generator) throws IOException {
+        Path target = Path.of("target").toAbsolutePath();
+        String xml = Files.readString(Path.of("../docs/examples/rubis.xml"))
+                .replace("../../examples-rubis/target", target.toString())
+                .replace("7190", Integer.toString(dbPort))
+                .replace("<generator name=\"replicate-all\"/>", "<generator name=\"" + generator + "\"/>");
+        Path file = dir.resolve("rubis.xml");
+        Files.writeString(file, xml);
+        return file;
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        int first = freePort();
+        var settings = DaemonSettings.defaults().withDataDirectory(tmp.resolve("data")).withPorts(freePort(), freePort())
+                .withRouterPort(freePort()).withContainerPorts(first, first + 49);
+        daemon = Daemon.start(settings, MBeanServerFactory.newMBeanServer());
+    }
+
+    @AfterEach
+    void stop() {
+        daemon.close();
+    }
+
+    int status(String path) throws Exception {
+        return get(path).statusCode();
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        URI router = daemon.routerUri().orElseThrow();
+        return http.send(HttpRequest.newBuilder(router.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theDescriptorDeploysAndServesThroughTheBalancer() throws Exception {
+        int dbPort = freePort();
+        var report = daemon.services().submit(descriptor(tmp, dbPort, "replicate-all"));
+        assertTrue(report.containersCreated().contains("rubis-rubis-db"), "the database has a container of its own: " + report);
+        assertTrue(report.containersCreated().contains("rubis-1"), report.toString());
+        try (Connection c = DriverManager.getConnection(DatabaseServer.url(dbPort, "rubis"), "sa", "")) {
+            new Loader(c, Population.ofScale(0.0005), 7, rows -> { }).load();
+        }
+
+        assertTrue(get("/rubis/index.html").body().contains("RUBiS"));
+        var categories = get("/servlet/edu.rice.rubis.servlets.BrowseCategories");
+        assertEquals(200, categories.statusCode(), categories.body());
+        assertTrue(categories.body().contains("Collectibles"), categories.body());
+        var item = get("/servlet/edu.rice.rubis.servlets.ViewItem?itemId=1");
+        assertEquals(200, item.statusCode(), item.body());
+        assertTrue(item.body().contains("userId="), item.body());
+
+        // a second container: the system creates it, installs the replica and routes to it
+        daemon.services().allocate("rubis", 2);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(200, status("/servlet/edu.rice.rubis.servlets.BrowseRegions"));
+        }
+        var stats = daemon.balancer().orElseThrow().stats();
+        assertTrue(stats.containsKey("BrowseRegions") && stats.containsKey("ViewItem"),
+                "the balancer measures each servlet on its own: " + stats.keySet());
+    }
+
+    @Test
+    void perComponentPlacementSendsEachServletOnlyToItsContainers() throws Exception {
+        int dbPort = freePort();
+        daemon.services().submit(descriptor(tmp, dbPort, "per-component"));
+        daemon.services().allocate("rubis", 3);
+        try (Connection c = DriverManager.getConnection(DatabaseServer.url(dbPort, "rubis"), "sa", "")) {
+            new Loader(c, Population.ofScale(0.0005), 7, rows -> { }).load();
+        }
+        var deployment = daemon.services().service("rubis").orElseThrow().deployment();
+        var storeBid = deployment.routes().get("StoreBid");
+        var browse = deployment.routes().get("BrowseCategories");
+        assertTrue(!storeBid.isEmpty() && !browse.isEmpty(), deployment.routes().toString());
+        assertTrue(!storeBid.equals(browse) || deployment.containers().size() < 3,
+                "bids and browsing are placed apart: " + deployment.routes());
+        assertEquals(200, status("/servlet/edu.rice.rubis.servlets.BrowseCategories"));
+        assertEquals(200, status("/servlet/edu.rice.rubis.servlets.PutBidAuth?itemId=1"));
+    }
+}
