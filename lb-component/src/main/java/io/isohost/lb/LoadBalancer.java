@@ -25,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  * routes through {@link RoutingTable#replaceRoutes}.
  */
 public final class LoadBalancer implements RoutingTable, AutoCloseable {
+    /** The largest request line plus headers accepted, and forwarded. */
+    public static final int REQUEST_HEADER_BYTES = 16 * 1024;
+
     private final Server server;
     private final HttpClient client;
     private final Dispatcher dispatcher;
@@ -55,6 +58,7 @@ public final class LoadBalancer implements RoutingTable, AutoCloseable {
         client.setIdleTimeout(config.idleTime().toMillis());
         client.setConnectTimeout(config.connectTimeout().toMillis());
         client.setUserAgentField(null);
+        client.setRequestBufferSize(REQUEST_HEADER_BYTES);
         var scheduler = new ScheduledExecutorScheduler("lb-scheduler", true);
         var threads = new QueuedThreadPool(200, 8);
         threads.setName("lb");
@@ -63,6 +67,9 @@ public final class LoadBalancer implements RoutingTable, AutoCloseable {
         listen.setHost(address);
         listen.setPort(port);
         listen.setIdleTimeout(30_000);
+        // GET forms with long fields (RUBiS sends an item's description in the query) fit; beyond, 431
+        listen.getConnectionFactory(org.eclipse.jetty.server.HttpConnectionFactory.class).getHttpConfiguration()
+                .setRequestHeaderSize(REQUEST_HEADER_BYTES);
         server.addConnector(listen);
         var dispatcher = new Dispatcher(config, client, scheduler, chooser, meters);
         server.setHandler(dispatcher);

@@ -138,6 +138,9 @@ final class Container implements ServiceContainer, ServiceContainerMXBean {
             connector.setHost(host.settings().bindAddress());
             connector.setPort(candidate);
             connector.setIdleTimeout(60_000); // above the balancer's 10 s idle time, so it never sees a stale connection
+            // as the balancer: long GET forms (16 KiB of request line and headers) pass
+            connector.getConnectionFactory(org.eclipse.jetty.server.HttpConnectionFactory.class).getHttpConfiguration()
+                    .setRequestHeaderSize(16 * 1024);
             s.addConnector(connector);
             s.setHandler(router);
             s.setStopTimeout(2_000);
