@@ -59,10 +59,6 @@ public final class CacheClient {
         this.near = cfg.nearCacheEntries() > 0 ? Caffeine.newBuilder().maximumSize(cfg.nearCacheEntries()).build() : null;
         this.localNanos = cfg.localReadTimeout().toNanos();
         long lease = cfg.leaseTimeout() == null ? 0 : cfg.leaseTimeout().toNanos();
-        if (cfg.idleTimeout() != null) {
-            // the owner only sees reads that reach it: re-check often enough that idle expiry stays honest
-            lease = Math.min(lease, cfg.idleTimeout().toNanos() / 4);
-        }
         this.leaseNanos = lease * 9 / 10;
     }
 
@@ -80,10 +76,15 @@ public final class CacheClient {
     }
 
     public Versioned getVersioned(byte[] key) {
+        return getVersioned(key, false);
+    }
+
+    /** With {@code fresh}, the owner confirms the near copy (only the m-node travels if it is current). */
+    public Versioned getVersioned(byte[] key, boolean fresh) {
         Hash kh = Hash.ofKey(cfg.name(), key);
         long now = System.nanoTime();
         Local l = near == null ? null : near.getIfPresent(kh);
-        if (l != null && trusted(l, now)) {
+        if (l != null && !fresh && trusted(l, now)) {
             return new Versioned(l.value, l.m.version());
         }
         long rev = revocations.get();
@@ -121,10 +122,14 @@ public final class CacheClient {
     }
 
     private boolean trusted(Local l, long now) {
-        if (now - l.checkedNanos >= localNanos && now - l.leaseUntilNanos >= 0) {
+        MNode m = l.m;
+        long age = now - l.checkedNanos;
+        if (m.idleTimeout() >= 0 && age >= m.idleTimeout() * 250_000L) {
+            return false; // the owner only sees reads that reach it: keep idle expiry honest
+        }
+        if (age >= localNanos && now - l.leaseUntilNanos >= 0) {
             return false;
         }
-        MNode m = l.m;
         return m.expireTimeout() < 0 || System.currentTimeMillis() < m.modifiedTime() + m.expireTimeout();
     }
 

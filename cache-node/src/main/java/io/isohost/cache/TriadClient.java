@@ -101,6 +101,7 @@ public final class TriadClient implements AutoCloseable {
             return c;
         }
         Buf.In in = any(new Buf().u8(Proto.CACHE_INFO).str(name));
+        in.u8();
         CacheConfig cfg = new CacheConfig(name, CacheConfig.duration(in.i64()), CacheConfig.duration(in.i64()),
                 CacheConfig.duration(in.i64()), Duration.ofMillis(in.i64()), in.i32());
         return cache(cfg);
@@ -109,6 +110,11 @@ public final class TriadClient implements AutoCloseable {
     /** A named cache with settings chosen by this client (the triad must still know the name). */
     public CacheClient cache(CacheConfig cfg) {
         return caches.computeIfAbsent(cfg.name(), n -> new CacheClient(this, cfg));
+    }
+
+    /** Whether the triad names this cache in its configuration (not merely accepts undeclared names). */
+    public boolean isDeclared(String name) {
+        return any(new Buf().u8(Proto.CACHE_INFO).str(name)).u8() == 1;
     }
 
     public Status status(int member) throws IOException {

@@ -32,15 +32,15 @@ class TriadCoreTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cfg = Triads.config(3, dir, Map.of("c", CacheConfig.of("c"), "n", CacheConfig.of("n").withNearCacheEntries(0)), false);
-        servers = Triads.startAll(cfg);
+        cfg = TriadTesting.config(3, dir, Map.of("c", CacheConfig.of("c"), "n", CacheConfig.of("n").withNearCacheEntries(0)), false);
+        servers = TriadTesting.startAll(cfg);
         client = TriadClient.connect(cfg);
     }
 
     @AfterAll
     static void stop() {
         client.close();
-        Triads.closeAll(servers);
+        TriadTesting.closeAll(servers);
     }
 
     static byte[] b(String s) {
@@ -112,7 +112,7 @@ class TriadCoreTest {
     @Test
     void corruptMessagesAreRefusedAndTheServerGoesOn() throws Exception {
         InetSocketAddress a = cfg.members().getFirst().address();
-        try (Conn c = Conn.connect(a, Triads.SECRET, 1000, 1 << 20)) {
+        try (Conn c = Conn.connect(a, TriadTesting.SECRET, 1000, 1 << 20)) {
             Buf.In in = c.call(new Buf().u8(2).i64(1)); // a write cut short
             assertEquals(9, in.u8());
             assertEquals(TriadException.Code.BAD_MESSAGE.ordinal(), in.u8());

@@ -538,7 +538,7 @@ public final class Node implements Closeable {
                 s = p.call(replicateRequest(cache, key, m, fullValue, rid, answer, async), failMs).u8();
             }
             if (s == Proto.FENCED) {
-                log.warn("server {} fenced this server's epoch {}: rejoining", p.index, epoch);
+                log.warn("server {} fenced this server's epoch {}: rejoining", p.index, Long.toHexString(epoch));
                 rejoin();
             } else if (s == Proto.STALE) {
                 reconcileSignal.release();
@@ -609,8 +609,9 @@ public final class Node implements Closeable {
     }
 
     private Buf cacheInfo(Buf.In in) {
-        CacheConfig c = checkCache(in.str());
-        return status(Proto.OK).i64(CacheConfig.millis(c.expireTimeout())).i64(CacheConfig.millis(c.idleTimeout()))
+        String name = in.str();
+        CacheConfig c = checkCache(name);
+        return status(Proto.OK).u8(cfg.caches().containsKey(name) ? 1 : 0).i64(CacheConfig.millis(c.expireTimeout())).i64(CacheConfig.millis(c.idleTimeout()))
                 .i64(CacheConfig.millis(c.leaseTimeout())).i64(c.localReadTimeout().toMillis()).i32(c.nearCacheEntries());
     }
 
@@ -793,8 +794,9 @@ public final class Node implements Closeable {
                 }
                 if (peerReady && e > p.fenced && (!p.live || p.epoch != e)) {
                     admit(p, e);
-                } else if (!peerReady && p.live) {
-                    markDead(p, "not ready");
+                } else if (!peerReady && p.live && e != p.epoch) {
+                    // a rejoin always takes a new epoch; the admitted epoch not yet ready is still catching up
+                    markDead(p, "rejoining");
                 }
             } catch (InterruptedException e) {
                 return;

@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 /** Test triads on loopback: configurations with free ports, in-process servers, and XML files for child processes. */
-final class Triads {
-    static final byte[] SECRET = "test-cluster-secret-0123456789".getBytes(StandardCharsets.US_ASCII);
+public final class TriadTesting {
+    public static final byte[] SECRET = "test-cluster-secret-0123456789".getBytes(StandardCharsets.US_ASCII);
 
-    private Triads() {
+    private TriadTesting() {
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -25,7 +25,7 @@ final class Triads {
         }
     }
 
-    static TriadConfig config(int members, Path dir, Map<String, CacheConfig> caches, boolean undeclared) {
+    public static TriadConfig config(int members, Path dir, Map<String, CacheConfig> caches, boolean undeclared) {
         List<TriadConfig.Member> ms = new ArrayList<>();
         for (int i = 0; i < members; i++) {
             ms.add(new TriadConfig.Member(String.valueOf((char) ('a' + i)), "127.0.0.1", freePort()));
@@ -34,7 +34,7 @@ final class Triads {
                 Duration.ofSeconds(1), false, caches, undeclared, null);
     }
 
-    static List<TriadServer> startAll(TriadConfig cfg) throws Exception {
+    public static List<TriadServer> startAll(TriadConfig cfg) throws Exception {
         List<TriadServer> out = new ArrayList<>();
         for (TriadConfig.Member m : cfg.members()) {
             out.add(TriadServer.start(cfg.withServer(m.id(), cfg.dataDir().resolveSibling(m.id()))));
@@ -47,12 +47,12 @@ final class Triads {
         return out;
     }
 
-    static TriadServer start(TriadConfig cfg, int member) throws Exception {
+    public static TriadServer start(TriadConfig cfg, int member) throws Exception {
         TriadConfig.Member m = cfg.members().get(member);
         return TriadServer.start(cfg.withServer(m.id(), cfg.dataDir().resolveSibling(m.id())));
     }
 
-    static void closeAll(List<TriadServer> servers) {
+    public static void closeAll(List<TriadServer> servers) {
         for (TriadServer s : servers) {
             if (s != null) {
                 s.close();
@@ -61,7 +61,7 @@ final class Triads {
     }
 
     /** The XML form of {@code cfg} for member {@code id}, written next to the data directories. */
-    static Path writeXml(TriadConfig cfg, String id) throws IOException {
+    public static Path writeXml(TriadConfig cfg, String id) throws IOException {
         Path base = cfg.dataDir().getParent();
         Files.createDirectories(base);
         Path secret = base.resolve("secret");

@@ -1,0 +1,1000 @@
+package io.isohost.cache.jcache;
+
+import io.isohost.cache.CacheClient;
+import io.isohost.cache.CacheClient.Condition;
+import io.isohost.cache.CacheClient.Expiry;
+import io.isohost.cache.CacheClient.Outcome;
+import io.isohost.cache.TriadException;
+
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.CacheEntryCreatedListener;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryEventFilter;
+import javax.cache.event.CacheEntryListener;
+import javax.cache.event.CacheEntryRemovedListener;
+import javax.cache.event.CacheEntryUpdatedListener;
+import javax.cache.event.EventType;
+import javax.cache.expiry.AccessedExpiryPolicy;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import javax.cache.expiry.EternalExpiryPolicy;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.expiry.ModifiedExpiryPolicy;
+import javax.cache.expiry.TouchedExpiryPolicy;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheLoaderException;
+import javax.cache.integration.CacheWriter;
+import javax.cache.integration.CacheWriterException;
+import javax.cache.integration.CompletionListener;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
+import javax.cache.processor.MutableEntry;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A JSR-107 cache over one triad cache. Keys and values are Java-serialized (store by value); equal keys must
+ * serialize to equal bytes, as they do for strings, numbers, records of those, and most value classes.
+ * Expiry policies map onto the m-node's expire and idle timeouts; listeners hear the changes made through
+ * this cache object; entry processors run here and commit with a compare-and-set on the value hash.
+ */
+final class TriadCache<K, V> implements Cache<K, V> {
+    private static final int CAS_ATTEMPTS = 1000;
+
+    private record Registration<K, V>(CacheEntryListenerConfiguration<K, V> config, CacheEntryListener<? super K, ? super V> listener,
+                                      CacheEntryEventFilter<? super K, ? super V> filter) {
+    }
+
+    private final TriadCacheManager manager;
+    private final String name;
+    private final MutableConfiguration<K, V> cfg;
+    private final CacheClient client;
+    private final ExpiryPolicy expiry;
+    private final CacheLoader<K, V> loader;
+    private final CacheWriter<? super K, ? super V> writer;
+    private final List<Registration<K, V>> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    TriadCache(TriadCacheManager manager, String name, MutableConfiguration<K, V> cfg, CacheClient client) {
+        this.manager = manager;
+        this.name = name;
+        this.cfg = cfg;
+        this.client = client;
+        this.expiry = cfg.getExpiryPolicyFactory().create();
+        this.loader = cfg.getCacheLoaderFactory() == null ? null : cfg.getCacheLoaderFactory().create();
+        this.writer = cfg.getCacheWriterFactory() == null ? null : cfg.getCacheWriterFactory().create();
+        for (CacheEntryListenerConfiguration<K, V> l : cfg.getCacheEntryListenerConfigurations()) {
+            listeners.add(register(l));
+        }
+    }
+
+    MutableConfiguration<K, V> config() {
+        return cfg;
+    }
+
+    // ------------------------------------------------------------------ serialization
+
+    private byte[] bytes(Object o) {
+        try {
+            ByteArrayOutputStream b = new ByteArrayOutputStream(64);
+            try (ObjectOutputStream out = new ObjectOutputStream(b)) {
+                out.writeObject(o);
+            }
+            return b.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot serialize " + o.getClass().getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T object(byte[] b) {
+        if (b == null) {
+            return null;
+        }
+        ClassLoader cl = manager.getClassLoader();
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(b)) {
+            @Override
+            protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+                try {
+                    return Class.forName(desc.getName(), false, cl);
+                } catch (ClassNotFoundException e) {
+                    return super.resolveClass(desc);
+                }
+            }
+        }) {
+            return (T) in.readObject();
+        } catch (IOException | ClassNotFoundException e) {
+            throw new CacheException("cannot deserialize from cache '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] key(K key) {
+        open();
+        if (key == null) {
+            throw new NullPointerException("null key");
+        }
+        if (cfg.getKeyType() != Object.class && !cfg.getKeyType().isInstance(key)) {
+            throw new ClassCastException("key " + key.getClass().getName() + " is not a " + cfg.getKeyType().getName());
+        }
+        return bytes(key);
+    }
+
+    private byte[] value(V value) {
+        if (value == null) {
+            throw new NullPointerException("null value");
+        }
+        if (cfg.getValueType() != Object.class && !cfg.getValueType().isInstance(value)) {
+            throw new ClassCastException("value " + value.getClass().getName() + " is not a " + cfg.getValueType().getName());
+        }
+        return bytes(value);
+    }
+
+    private void open() {
+        if (closed) {
+            throw new IllegalStateException("cache '" + name + "' is closed");
+        }
+    }
+
+    private static RuntimeException triad(TriadException e) {
+        return new CacheException(e.getMessage(), e);
+    }
+
+    // ------------------------------------------------------------------ expiry
+
+    private static java.time.Duration time(Duration d) {
+        return d == null || d.isEternal() ? null : java.time.Duration.ofMillis(d.getTimeUnit().toMillis(d.getDurationAmount()));
+    }
+
+    /** The write's expiry for a create ({@code update} false) or an update; null means "do not store". */
+    private Expiry expiryFor(boolean update) {
+        try {
+            if (expiry instanceof EternalExpiryPolicy) {
+                return Expiry.DEFAULT;
+            }
+            if (expiry instanceof CreatedExpiryPolicy) {
+                Duration d = expiry.getExpiryForCreation();
+                return d.isZero() ? null : new Expiry(time(d), null, true);
+            }
+            if (expiry instanceof AccessedExpiryPolicy || expiry instanceof TouchedExpiryPolicy) {
+                Duration d = expiry.getExpiryForCreation();
+                return d.isZero() ? null : new Expiry(null, time(d), false);
+            }
+            Duration d = update ? expiry.getExpiryForUpdate() : expiry.getExpiryForCreation();
+            if (d == null) {
+                return new Expiry(null, null, true);
+            }
+            if (d.isZero()) {
+                return null;
+            }
+            return new Expiry(time(d), null, false);
+        } catch (RuntimeException e) {
+            return Expiry.DEFAULT; // the specification: a failing policy leaves expiry unchanged
+        }
+    }
+
+    private boolean stockPolicy() {
+        return expiry instanceof EternalExpiryPolicy || expiry instanceof CreatedExpiryPolicy || expiry instanceof AccessedExpiryPolicy
+                || expiry instanceof TouchedExpiryPolicy || expiry instanceof ModifiedExpiryPolicy;
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public V get(K key) {
+        byte[] k = key(key);
+        try {
+            byte[] v = client.get(k);
+            if (v != null) {
+                return object(v);
+            }
+        } catch (TriadException e) {
+            throw triad(e);
+        }
+        return load(key, k);
+    }
+
+    private V load(K key, byte[] k) {
+        if (!cfg.isReadThrough() || loader == null) {
+            return null;
+        }
+        V v;
+        try {
+            v = loader.load(key);
+        } catch (CacheLoaderException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CacheLoaderException(e);
+        }
+        if (v != null) {
+            Expiry x = expiryFor(false);
+            if (x != null && client.write(k, value(v), Condition.ABSENT, null, false, x).applied()) {
+                fire(EventType.CREATED, key, v, null);
+            }
+        }
+        return v;
+    }
+
+    @Override
+    public Map<K, V> getAll(Set<? extends K> keys) {
+        open();
+        Map<K, V> out = new LinkedHashMap<>();
+        for (K k : keys) {
+            V v = get(k);
+            if (v != null) {
+                out.put(k, v);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean containsKey(K key) {
+        byte[] k = key(key);
+        try {
+            return client.containsKey(k);
+        } catch (TriadException e) {
+            throw triad(e);
+        }
+    }
+
+    @Override
+    public void loadAll(Set<? extends K> keys, boolean replaceExistingValues, CompletionListener completionListener) {
+        open();
+        if (keys == null) {
+            throw new NullPointerException("keys");
+        }
+        for (K k : keys) {
+            if (k == null) {
+                throw new NullPointerException("null key");
+            }
+        }
+        CompletionListener done = completionListener != null ? completionListener : new CompletionListener() {
+            @Override
+            public void onCompletion() {
+            }
+
+            @Override
+            public void onException(Exception e) {
+            }
+        };
+        if (loader == null) {
+            done.onCompletion();
+            return;
+        }
+        Thread.ofVirtual().start(() -> {
+            try {
+                List<K> wanted = new ArrayList<>();
+                for (K k : keys) {
+                    if (replaceExistingValues || !containsKey(k)) {
+                        wanted.add(k);
+                    }
+                }
+                Map<K, V> loaded = loader.loadAll(wanted);
+                if (loaded != null) {
+                    for (Map.Entry<K, V> e : loaded.entrySet()) {
+                        if (e.getKey() != null && e.getValue() != null) {
+                            putInternal(e.getKey(), e.getValue(), false);
+                        }
+                    }
+                }
+                done.onCompletion();
+            } catch (Exception e) {
+                done.onException(e instanceof CacheLoaderException ? e : new CacheLoaderException(e));
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    @Override
+    public void put(K key, V value) {
+        putInternal(key, value, true);
+    }
+
+    private void putInternal(K key, V value, boolean writeThrough) {
+        byte[] k = key(key);
+        byte[] v = value(value);
+        if (writeThrough) {
+            writeThrough(key, value);
+        }
+        try {
+            if (stockPolicy()) {
+                Expiry x = expiryFor(false);
+                Outcome o = x == null
+                        ? client.write(k, null, Condition.ANY, null, true, Expiry.DEFAULT)
+                        : client.write(k, v, Condition.ANY, null, !listeners.isEmpty(), x);
+                if (x != null) {
+                    fire(o.hadOld() ? EventType.UPDATED : EventType.CREATED, key, value, o.oldValue());
+                }
+                return;
+            }
+            // other policies give different expiry to a create and an update: learn which it is, then commit by CAS
+            for (int i = 0; i < CAS_ATTEMPTS; i++) {
+                CacheClient.Versioned cur = client.getVersioned(k, true);
+                Expiry x = expiryFor(cur != null);
+                Outcome o;
+                if (x == null) {
+                    o = cur == null ? new Outcome(true, false, null, 0)
+                            : client.write(k, null, Condition.VALUE_EQUALS, cur.value(), false, Expiry.DEFAULT);
+                } else {
+                    o = client.write(k, v, cur == null ? Condition.ABSENT : Condition.VALUE_EQUALS,
+                            cur == null ? null : cur.value(), false, x);
+                }
+                if (o.applied()) {
+                    if (x != null) {
+                        fire(cur == null ? EventType.CREATED : EventType.UPDATED, key, value, cur == null ? null : cur.value());
+                    }
+                    return;
+                }
+            }
+            throw new CacheException("put on '" + name + "' lost " + CAS_ATTEMPTS + " races in a row");
+        } catch (TriadException e) {
+            throw triad(e);
+        }
+    }
+
+    private void writeThrough(K key, V value) {
+        if (cfg.isWriteThrough() && writer != null) {
+            try {
+                writer.write(new SimpleEntry<>(key, value));
+            } catch (CacheWriterException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new CacheWriterException(e);
+            }
+        }
+    }
+
+    private void deleteThrough(K key) {
+        if (cfg.isWriteThrough() && writer != null) {
+            try {
+                writer.delete(key);
+            } catch (CacheWriterException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new CacheWriterException(e);
+            }
+        }
+    }
+
+    @Override
+    public V getAndPut(K key, V value) {
+        byte[] k = key(key);
+        byte[] v = value(value);
+        writeThrough(key, value);
+        try {
+            Expiry x = expiryFor(true);
+            Outcome o = client.write(k, x == null ? null : v, Condition.ANY, null, true, x == null ? Expiry.DEFAULT : x);
+            if (x != null) {
+                fire(o.hadOld() ? EventType.UPDATED : EventType.CREATED, key, value, o.oldValue());
+            }
+            return object(o.oldValue());
+        } catch (TriadException e) {
+            throw triad(e);
+        }
+    }
+
+    @Override
+    public void putAll(Map<? extends K, ? extends V> map) {
+        open();
+        for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
+            if (e.getKey() == null || e.getValue() == null) {
+                throw new NullPointerException("null key or value in putAll");
+            }
+        }
+        if (cfg.isWriteThrough() && writer != null) {
+            List<Cache.Entry<? extends K, ? extends V>> batch = new ArrayList<>();
+            map.forEach((k, v) -> batch.add(new SimpleEntry<>(k, v)));
+            CacheWriterException failed = null;
+            try {
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                CacheWriter<K, V> w = (CacheWriter) writer;
+                w.writeAll(batch);
+            } catch (Exception e) {
+                failed = e instanceof CacheWriterException cwe ? cwe : new CacheWriterException(e);
+            }
+            // the writer removes what it wrote from the batch; what it wrote goes into the cache even on failure
+            Set<K> notWritten = new HashSet<>();
+            if (failed != null) {
+                batch.forEach(en -> notWritten.add(en.getKey()));
+            }
+            for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
+                if (!notWritten.contains(e.getKey())) {
+                    putInternal(e.getKey(), e.getValue(), false);
+                }
+            }
+            if (failed != null) {
+                throw failed;
+            }
+            return;
+        }
+        map.forEach((k, v) -> putInternal(k, v, false));
+    }
+
+    @Override
+    public boolean putIfAbsent(K key, V value) {
+        byte[] k = key(key);
+        byte[] v = value(value);
+        try {
+            Expiry x = expiryFor(false);
+            if (x == null) {
+                return false;
+            }
+            boolean applied = client.write(k, v, Condition.ABSENT, null, false, x).applied();
+            if (applied) {
+                writeThrough(key, value);
+                fire(EventType.CREATED, key, value, null);
+            }
+            return applied;
+        } catch (TriadException e) {
+            throw triad(e);
+        }
+    }
+
+    @Override
+    public boolean remove(K key) {
+        byte[] k = key(key);
+        deleteThrough(key);
+        try {
+            Outcome o = client.write(k, null, Condition.ANY, null, true, Expiry.DEFAULT);
+            if (o.applied()) {
+                fire(EventType.REMOVED, key, null, o.oldValue());
+            }
+            return o.applied();
+        } catch (TriadException e) {
+            throw triad(e);
+        }
+    }
+
+    @Override
+    public boolean remove(K key, V oldValue) {
+        byte[] k = key(key);
+        byte[] old = value(oldValue);
+        try {
+            Outcome o = client.write(k, null, Condition.VALUE_EQUALS, old, false, Expiry.DEFAULT);
+            if (o.applied()) {
+                deleteThrough(key);
+                fire(EventType.REMOVED, key, null, old);
+            }
+            return o.applied();
+        } catch (TriadException e) {
+            throw triad(e);
+        }
+    }
+
+    @Override
+    public V getAndRemove(K key) {
+        byte[] k = key(key);
+        deleteThrough(key);
+        try {
+            Outcome o = client.write(k, null, Condition.ANY, null, true, Expiry.DEFAULT);
+            if (o.applied()) {
+                fire(EventType.REMOVED, key, null, o.oldValue());
+            }
+            return object(o.oldValue());
+        } catch (TriadException e) {
+            throw triad(e);
+        }
+    }
+
+    @Override
+    public boolean replace(K key, V oldValue, V newValue) {
+        byte[] k = key(key);
+        byte[] old = value(oldValue);
+        byte[] v = value(newValue);
+        try {
+            Expiry x = expiryFor(true);
+            Outcome o = client.write(k, x == null ? null : v, Condition.VALUE_EQUALS, old, false, x == null ? Expiry.DEFAULT : x);
+            if (o.applied() && x != null) {
+                writeThrough(key, newValue);
+                fire(EventType.UPDATED, key, newValue, old);
+            }
+            return o.applied();
+        } catch (TriadException e) {
+            throw triad(e);
+        }
+    }
+
+    @Override
+    public boolean replace(K key, V value) {
+        return getAndReplaceInternal(key, value) != null;
+    }
+
+    @Override
+    public V getAndReplace(K key, V value) {
+        byte[] old = getAndReplaceInternal(key, value);
+        return object(old);
+    }
+
+    private byte[] getAndReplaceInternal(K key, V value) {
+        byte[] k = key(key);
+        byte[] v = value(value);
+        try {
+            Expiry x = expiryFor(true);
+            Outcome o = client.write(k, x == null ? null : v, Condition.PRESENT, null, true, x == null ? Expiry.DEFAULT : x);
+            if (!o.applied()) {
+                return null;
+            }
+            writeThrough(key, value);
+            fire(EventType.UPDATED, key, value, o.oldValue());
+            return o.oldValue();
+        } catch (TriadException e) {
+            throw triad(e);
+        }
+    }
+
+    @Override
+    public void removeAll(Set<? extends K> keys) {
+        open();
+        for (K k : keys) {
+            if (k == null) {
+                throw new NullPointerException("null key in removeAll");
+            }
+        }
+        if (cfg.isWriteThrough() && writer != null) {
+            List<Object> batch = new ArrayList<>(keys);
+            CacheWriterException failed = null;
+            try {
+                writer.deleteAll(batch);
+            } catch (Exception e) {
+                failed = e instanceof CacheWriterException cwe ? cwe : new CacheWriterException(e);
+            }
+            Set<Object> notDeleted = failed == null ? Set.of() : new HashSet<>(batch);
+            for (K k : keys) {
+                if (!notDeleted.contains(k)) {
+                    removeQuietly(k, true);
+                }
+            }
+            if (failed != null) {
+                throw failed;
+            }
+            return;
+        }
+        keys.forEach(k -> removeQuietly(k, true));
+    }
+
+    private void removeQuietly(K key, boolean events) {
+        try {
+            Outcome o = client.write(key(key), null, Condition.ANY, null, events, Expiry.DEFAULT);
+            if (o.applied() && events) {
+                fire(EventType.REMOVED, key, null, o.oldValue());
+            }
+        } catch (TriadException e) {
+            throw triad(e);
+        }
+    }
+
+    @Override
+    public void removeAll() {
+        open();
+        Set<K> keys = new HashSet<>();
+        for (byte[] k : client.keys()) {
+            keys.add(object(k));
+        }
+        removeAll(keys);
+    }
+
+    @Override
+    public void clear() {
+        open();
+        try {
+            for (byte[] k : client.keys()) {
+                client.write(k, null, Condition.ANY, null, false, Expiry.DEFAULT);
+            }
+        } catch (TriadException e) {
+            throw triad(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ entry processors
+
+    @Override
+    public <T> T invoke(K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+        byte[] k = key(key);
+        if (entryProcessor == null) {
+            throw new NullPointerException("entry processor");
+        }
+        try {
+            for (int i = 0; i < CAS_ATTEMPTS; i++) {
+                CacheClient.Versioned cur = client.getVersioned(k, true);
+                V curValue = cur == null ? null : object(cur.value());
+                Mutable entry = new Mutable(key, curValue);
+                T result;
+                try {
+                    result = entryProcessor.process(entry, arguments);
+                } catch (Exception e) {
+                    throw e instanceof EntryProcessorException epe ? epe : new EntryProcessorException(e);
+                }
+                if (entry.loaded && entry.action == Action.NONE) {
+                    // the processor read a value through the loader: it lands in the cache
+                    entry.action = Action.SET;
+                    entry.fromLoader = true;
+                }
+                switch (entry.action) {
+                    case NONE -> {
+                        return result;
+                    }
+                    case REMOVE -> {
+                        if (cur == null) {
+                            return result;
+                        }
+                        if (client.write(k, null, Condition.VALUE_EQUALS, cur.value(), false, Expiry.DEFAULT).applied()) {
+                            deleteThrough(key);
+                            fire(EventType.REMOVED, key, null, cur.value());
+                            return result;
+                        }
+                    }
+                    case SET -> {
+                        byte[] v = value(entry.value);
+                        Expiry x = expiryFor(cur != null);
+                        Outcome o = x == null
+                                ? (cur == null ? new Outcome(true, false, null, 0)
+                                : client.write(k, null, Condition.VALUE_EQUALS, cur.value(), false, Expiry.DEFAULT))
+                                : client.write(k, v, cur == null ? Condition.ABSENT : Condition.VALUE_EQUALS,
+                                cur == null ? null : cur.value(), false, x);
+                        if (o.applied()) {
+                            if (!entry.fromLoader) {
+                                writeThrough(key, entry.value);
+                            }
+                            if (x != null) {
+                                fire(cur == null ? EventType.CREATED : EventType.UPDATED, key, entry.value, cur == null ? null : cur.value());
+                            }
+                            return result;
+                        }
+                    }
+                }
+            }
+        } catch (TriadException e) {
+            throw triad(e);
+        }
+        throw new EntryProcessorException("entry processor on '" + name + "' lost " + CAS_ATTEMPTS + " races in a row");
+    }
+
+    private enum Action { NONE, SET, REMOVE }
+
+    private final class Mutable implements MutableEntry<K, V> {
+        private final K key;
+        private V value;
+        private Action action = Action.NONE;
+        private boolean loaded;
+        private boolean fromLoader;
+
+        Mutable(K key, V value) {
+            this.key = key;
+            this.value = value;
+        }
+
+        @Override
+        public boolean exists() {
+            return value != null;
+        }
+
+        @Override
+        public void remove() {
+            value = null;
+            action = Action.REMOVE;
+            loaded = false;
+        }
+
+        @Override
+        public void setValue(V v) {
+            if (v == null) {
+                throw new NullPointerException("null value");
+            }
+            value = v;
+            action = Action.SET;
+            loaded = false;
+        }
+
+        @Override
+        public K getKey() {
+            return key;
+        }
+
+        @Override
+        public V getValue() {
+            if (value == null && action == Action.NONE && cfg.isReadThrough() && loader != null) {
+                try {
+                    value = loader.load(key);
+                } catch (Exception e) {
+                    throw e instanceof CacheLoaderException cle ? cle : new CacheLoaderException(e);
+                }
+                loaded = value != null;
+            }
+            return value;
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> clazz) {
+            if (clazz.isInstance(this)) {
+                return clazz.cast(this);
+            }
+            throw new IllegalArgumentException("cannot unwrap to " + clazz);
+        }
+    }
+
+    @Override
+    public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+        open();
+        if (keys == null || entryProcessor == null) {
+            throw new NullPointerException("keys and entry processor are required");
+        }
+        Map<K, EntryProcessorResult<T>> out = new HashMap<>();
+        for (K k : keys) {
+            try {
+                T r = invoke(k, entryProcessor, arguments);
+                if (r != null) {
+                    out.put(k, () -> r);
+                }
+            } catch (EntryProcessorException e) {
+                out.put(k, () -> {
+                    throw e;
+                });
+            } catch (RuntimeException e) {
+                EntryProcessorException epe = new EntryProcessorException(e);
+                out.put(k, () -> {
+                    throw epe;
+                });
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ listeners
+
+    @SuppressWarnings("unchecked")
+    private Registration<K, V> register(CacheEntryListenerConfiguration<K, V> c) {
+        CacheEntryListener<? super K, ? super V> l = c.getCacheEntryListenerFactory().create();
+        CacheEntryEventFilter<? super K, ? super V> f = c.getCacheEntryEventFilterFactory() == null ? null
+                : c.getCacheEntryEventFilterFactory().create();
+        return new Registration<>(c, l, f);
+    }
+
+    @Override
+    public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> c) {
+        open();
+        if (c == null) {
+            throw new NullPointerException("listener configuration");
+        }
+        for (Registration<K, V> r : listeners) {
+            if (r.config.equals(c)) {
+                throw new IllegalArgumentException("listener already registered");
+            }
+        }
+        cfg.addCacheEntryListenerConfiguration(c);
+        listeners.add(register(c));
+    }
+
+    @Override
+    public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> c) {
+        open();
+        if (c == null) {
+            throw new NullPointerException("listener configuration");
+        }
+        listeners.removeIf(r -> r.config.equals(c));
+        cfg.removeCacheEntryListenerConfiguration(c);
+    }
+
+    private final class Event extends CacheEntryEvent<K, V> {
+        private final K key;
+        private final V value;
+        private final V oldValue;
+
+        Event(EventType type, K key, V value, V oldValue) {
+            super(TriadCache.this, type);
+            this.key = key;
+            this.value = value;
+            this.oldValue = oldValue;
+        }
+
+        @Override
+        public K getKey() {
+            return key;
+        }
+
+        @Override
+        public V getValue() {
+            return value;
+        }
+
+        @Override
+        public V getOldValue() {
+            return oldValue;
+        }
+
+        @Override
+        public boolean isOldValueAvailable() {
+            return oldValue != null;
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> clazz) {
+            if (clazz.isInstance(this)) {
+                return clazz.cast(this);
+            }
+            throw new IllegalArgumentException("cannot unwrap to " + clazz);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void fire(EventType type, K key, V value, byte[] oldBytes) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        V old = object(oldBytes);
+        for (Registration<K, V> r : listeners) {
+            V shownOld = r.config.isOldValueRequired() ? old : null;
+            Event e = new Event(type, key, type == EventType.REMOVED ? shownOld : value, shownOld);
+            if (r.filter != null && !r.filter.evaluate((CacheEntryEvent) e)) {
+                continue;
+            }
+            List<CacheEntryEvent<? extends K, ? extends V>> one = List.of(e);
+            Iterable raw = one;
+            switch (type) {
+                case CREATED -> {
+                    if (r.listener instanceof CacheEntryCreatedListener c) {
+                        c.onCreated(raw);
+                    }
+                }
+                case UPDATED -> {
+                    if (r.listener instanceof CacheEntryUpdatedListener u) {
+                        u.onUpdated(raw);
+                    }
+                }
+                case REMOVED -> {
+                    if (r.listener instanceof CacheEntryRemovedListener rm) {
+                        rm.onRemoved(raw);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the rest of Cache
+
+    @Override
+    public String getName() {
+        return name;
+    }
+
+    @Override
+    public CacheManager getCacheManager() {
+        return manager;
+    }
+
+    @Override
+    public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
+        if (clazz.isAssignableFrom(MutableConfiguration.class)) {
+            return clazz.cast(new MutableConfiguration<>(cfg));
+        }
+        throw new IllegalArgumentException("configuration is a " + CompleteConfiguration.class.getName() + ", not " + clazz);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            manager.closed(this);
+            for (Object o : Arrays.asList(loader, writer, expiry)) {
+                if (o instanceof AutoCloseable c) {
+                    try {
+                        c.close();
+                    } catch (Exception ignored) {
+                        // the specification asks providers to close these; failures are not the cache's
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> clazz) {
+        if (clazz.isInstance(this)) {
+            return clazz.cast(this);
+        }
+        if (clazz.isInstance(client)) {
+            return clazz.cast(client);
+        }
+        throw new IllegalArgumentException("cannot unwrap to " + clazz);
+    }
+
+    @Override
+    public Iterator<Entry<K, V>> iterator() {
+        open();
+        List<byte[]> keys = client.keys();
+        return new Iterator<>() {
+            private int i;
+            private Entry<K, V> next;
+            private K last;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && i < keys.size()) {
+                    byte[] k = keys.get(i++);
+                    byte[] v = client.get(k);
+                    if (v != null) {
+                        next = new SimpleEntry<>(object(k), object(v));
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Entry<K, V> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Entry<K, V> e = next;
+                next = null;
+                last = e.getKey();
+                return e;
+            }
+
+            @Override
+            public void remove() {
+                if (last == null) {
+                    throw new IllegalStateException();
+                }
+                TriadCache.this.remove(last);
+                last = null;
+            }
+        };
+    }
+
+    static final class SimpleEntry<K, V> implements Entry<K, V> {
+        private final K key;
+        private final V value;
+
+        SimpleEntry(K key, V value) {
+            this.key = key;
+            this.value = value;
+        }
+
+        @Override
+        public K getKey() {
+            return key;
+        }
+
+        @Override
+        public V getValue() {
+            return value;
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> clazz) {
+            if (clazz.isInstance(this)) {
+                return clazz.cast(this);
+            }
+            throw new IllegalArgumentException("cannot unwrap to " + clazz);
+        }
+    }
+}

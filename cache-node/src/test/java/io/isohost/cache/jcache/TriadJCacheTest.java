@@ -1,0 +1,272 @@
+package io.isohost.cache.jcache;
+
+import io.isohost.cache.CacheClient;
+import io.isohost.cache.TriadConfig;
+import io.isohost.cache.TriadServer;
+import io.isohost.cache.TriadTesting;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.CacheEntryCreatedListener;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryRemovedListener;
+import javax.cache.event.CacheEntryUpdatedListener;
+import javax.cache.expiry.AccessedExpiryPolicy;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheWriter;
+import javax.cache.integration.CacheWriterException;
+import javax.cache.processor.MutableEntry;
+import javax.cache.spi.CachingProvider;
+import java.io.Serializable;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TriadJCacheTest {
+    @TempDir
+    static Path dir;
+    static List<TriadServer> servers;
+    static CacheManager manager;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TriadConfig cfg = TriadTesting.config(3, dir, Map.of(), true);
+        servers = TriadTesting.startAll(cfg);
+        Path secret = dir.resolve("secret");
+        Files.write(secret, cfg.secret());
+        Properties p = new Properties();
+        p.setProperty(TriadCachingProvider.MEMBERS, String.join(",", cfg.members().stream().map(m -> m.host() + ":" + m.port()).toList()));
+        p.setProperty(TriadCachingProvider.SECRET_FILE, secret.toString());
+        CachingProvider provider = Caching.getCachingProvider(TriadCachingProvider.class.getName());
+        manager = provider.getCacheManager(URI.create("urn:isohost:triad:test"), TriadJCacheTest.class.getClassLoader(), p);
+    }
+
+    @AfterAll
+    static void stop() {
+        manager.close();
+        TriadTesting.closeAll(servers);
+    }
+
+    record Item(String name, int count) implements Serializable {
+    }
+
+    @Test
+    void providerIsFoundThroughServiceLoader() {
+        boolean found = false;
+        for (CachingProvider p : Caching.getCachingProviders()) {
+            found |= p instanceof TriadCachingProvider;
+        }
+        assertTrue(found);
+    }
+
+    @Test
+    void mapOperationsStoreByValue() {
+        Cache<String, Item> c = manager.createCache("ops", new MutableConfiguration<String, Item>().setTypes(String.class, Item.class));
+        assertSame(c, manager.getCache("ops", String.class, Item.class));
+        assertThrows(CacheException.class, () -> manager.createCache("ops", new MutableConfiguration<>()));
+        assertNull(c.get("a"));
+        c.put("a", new Item("x", 1));
+        assertEquals(new Item("x", 1), c.get("a"));
+        assertTrue(c.containsKey("a"));
+        assertFalse(c.putIfAbsent("a", new Item("y", 2)));
+        assertEquals(new Item("x", 1), c.getAndPut("a", new Item("z", 3)));
+        assertTrue(c.replace("a", new Item("z", 3), new Item("w", 4)));
+        assertFalse(c.replace("a", new Item("z", 3), new Item("q", 5)));
+        assertEquals(new Item("w", 4), c.getAndReplace("a", new Item("v", 6)));
+        assertFalse(c.replace("missing", new Item("v", 6)));
+        c.putAll(Map.of("b", new Item("b", 1), "c", new Item("c", 1)));
+        assertEquals(3, c.getAll(Set.of("a", "b", "c", "d")).size());
+        int n = 0;
+        for (Cache.Entry<String, Item> e : c) {
+            assertNotNull(e.getValue());
+            n++;
+        }
+        assertEquals(3, n);
+        assertTrue(c.remove("b", new Item("b", 1)));
+        assertEquals(new Item("c", 1), c.getAndRemove("c"));
+        c.removeAll();
+        assertFalse(c.iterator().hasNext());
+        assertThrows(NullPointerException.class, () -> c.put(null, new Item("n", 0)));
+        assertNotNull(c.unwrap(CacheClient.class));
+        manager.destroyCache("ops");
+        assertNull(manager.getCache("ops"));
+    }
+
+    @Test
+    void expiryPolicies() throws Exception {
+        Cache<String, String> created = manager.createCache("created", new MutableConfiguration<String, String>()
+                .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 300))));
+        created.put("k", "v");
+        Thread.sleep(150);
+        created.put("k", "v2"); // an update does not extend a created-expiry
+        assertEquals("v2", created.get("k"));
+        Thread.sleep(250);
+        assertNull(created.get("k"));
+
+        Cache<String, String> accessed = manager.createCache("accessed", new MutableConfiguration<String, String>()
+                .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 400))));
+        accessed.put("k", "v");
+        for (int i = 0; i < 5; i++) {
+            Thread.sleep(200);
+            assertEquals("v", accessed.get("k"), "reads keep an idle entry alive");
+        }
+        Thread.sleep(600);
+        assertNull(accessed.get("k"));
+    }
+
+    public static final class Recorder implements CacheEntryCreatedListener<String, Integer>,
+            CacheEntryUpdatedListener<String, Integer>, CacheEntryRemovedListener<String, Integer>, Serializable {
+        static final List<String> EVENTS = new CopyOnWriteArrayList<>();
+
+        private static void log(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
+            for (CacheEntryEvent<? extends String, ? extends Integer> e : events) {
+                EVENTS.add(e.getEventType() + " " + e.getKey() + " " + e.getValue() + " " + e.getOldValue());
+            }
+        }
+
+        @Override
+        public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
+            log(events);
+        }
+
+        @Override
+        public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
+            log(events);
+        }
+
+        @Override
+        public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
+            log(events);
+        }
+    }
+
+    @Test
+    void listenersHearCreatesUpdatesAndRemoves() {
+        Cache<String, Integer> c = manager.createCache("listened", new MutableConfiguration<String, Integer>()
+                .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+                        FactoryBuilder.factoryOf(Recorder.class), null, true, true)));
+        c.put("k", 1);
+        c.put("k", 2);
+        c.remove("k");
+        assertEquals(List.of("CREATED k 1 null", "UPDATED k 2 1", "REMOVED k 2 2"), Recorder.EVENTS);
+    }
+
+    @Test
+    void entryProcessorsAreAtomicAcrossThreads() throws Exception {
+        Cache<String, Integer> c = manager.createCache("counters", new MutableConfiguration<>());
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            ts.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 25; i++) {
+                    c.invoke("n", (MutableEntry<String, Integer> e, Object... args) -> {
+                        e.setValue(e.exists() ? e.getValue() + 1 : 1);
+                        return null;
+                    });
+                }
+            }));
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        assertEquals(Integer.valueOf(100), c.<Integer>invoke("n", (e, args) -> e.getValue()));
+        assertEquals(Boolean.FALSE, c.invoke("n", (e, args) -> {
+            e.remove();
+            return e.exists();
+        }));
+        assertFalse(c.containsKey("n"));
+    }
+
+    public static final class Loader implements CacheLoader<String, String>, Serializable {
+        @Override
+        public String load(String key) {
+            return key.startsWith("none") ? null : "loaded-" + key;
+        }
+
+        @Override
+        public Map<String, String> loadAll(Iterable<? extends String> keys) {
+            Map<String, String> m = new HashMap<>();
+            keys.forEach(k -> m.put(k, load(k)));
+            return m;
+        }
+    }
+
+    public static final class Writer implements CacheWriter<String, String>, Serializable {
+        static final Map<String, String> STORE = new ConcurrentHashMap<>();
+
+        @Override
+        public void write(Cache.Entry<? extends String, ? extends String> entry) {
+            if (entry.getKey().equals("refused")) {
+                throw new CacheWriterException("the system of record refused it");
+            }
+            STORE.put(entry.getKey(), entry.getValue());
+        }
+
+        @Override
+        public void writeAll(Collection<Cache.Entry<? extends String, ? extends String>> entries) {
+            for (var it = entries.iterator(); it.hasNext(); ) {
+                write(it.next());
+                it.remove();
+            }
+        }
+
+        @Override
+        public void delete(Object key) {
+            STORE.remove(key);
+        }
+
+        @Override
+        public void deleteAll(Collection<?> keys) {
+            for (var it = keys.iterator(); it.hasNext(); ) {
+                delete(it.next());
+                it.remove();
+            }
+        }
+    }
+
+    @Test
+    void readThroughAndWriteThrough() {
+        Cache<String, String> c = manager.createCache("through", new MutableConfiguration<String, String>()
+                .setReadThrough(true).setWriteThrough(true)
+                .setCacheLoaderFactory(FactoryBuilder.factoryOf(Loader.class))
+                .setCacheWriterFactory(FactoryBuilder.factoryOf(Writer.class)));
+        assertEquals("loaded-x", c.get("x"));
+        assertTrue(c.containsKey("x"), "a loaded value lands in the cache");
+        assertFalse(Writer.STORE.containsKey("x"), "loading does not write through");
+        assertNull(c.get("none-1"));
+        c.put("y", "1");
+        assertEquals("1", Writer.STORE.get("y"));
+        assertThrows(CacheWriterException.class, () -> c.put("refused", "2"));
+        assertFalse(c.containsKey("refused"), "a failed write-through leaves the cache unchanged");
+        c.remove("y");
+        assertFalse(Writer.STORE.containsKey("y"));
+    }
+}
