@@ -478,8 +478,8 @@ public final class Node implements Closeable {
                 List<Peer> followers = followers(slot);
                 if (n > 1) {
                     if (followers.isEmpty()) {
-                        throw new TriadException(Code.UNAVAILABLE,
-                                "no live backup for this key: a write needs two of the three triad servers");
+                        // a write needs two of the three servers; the client retries until one returns or it times out
+                        return status(Proto.RETRY);
                     }
                     int s = replicateTo(followers.getFirst(), cache, key, nm, valueIsNew ? value : null, value, rid, answer, false);
                     if (s != Proto.OK) {
@@ -862,6 +862,11 @@ public final class Node implements Closeable {
             while (running) {
                 List<Peer> reachable = new ArrayList<>();
                 for (Peer p : peers) {
+                    if (p != null) {
+                        learn(p);
+                    }
+                }
+                for (Peer p : peers) {
                     if (p != null && pull(p, 0)) {
                         reachable.add(p);
                     }
@@ -916,6 +921,21 @@ public final class Node implements Closeable {
             synchronized (this) {
                 joining = false;
             }
+        }
+    }
+
+    /** Admits a peer that says it is ready, so a joining server starts with the view the others have. */
+    private void learn(Peer p) {
+        try {
+            Buf.In r = p.call(new Buf().u8(Proto.PING).i32(me).i64(epoch).u8(0), failMs);
+            if (r.u8() == Proto.OK) {
+                long e = r.i64();
+                if (r.u8() == 1 && e > p.fenced && (!p.live || p.epoch != e)) {
+                    admit(p, e);
+                }
+            }
+        } catch (IOException | TriadException e) {
+            log.debug("member {} not reachable while joining: {}", p.index, e.toString());
         }
     }
 
