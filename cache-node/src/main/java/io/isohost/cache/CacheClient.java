@@ -7,9 +7,12 @@ import io.isohost.cache.internal.Hash;
 import io.isohost.cache.internal.MNode;
 import io.isohost.cache.internal.Proto;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -234,14 +237,20 @@ public final class CacheClient {
         return new Outcome(applied, !old.removed(), oldValue, current.removed() ? 0 : current.version());
     }
 
-    /** The keys of every live entry, as one triad server holds them. */
+    /**
+     * The keys of the live entries: the union of what the reachable servers hold. Every acknowledged write is on
+     * two servers, so with one server down the union still has it; a key removed a moment ago may still appear.
+     */
     public List<byte[]> keys() {
-        Buf.In in = client.any(new Buf().u8(Proto.KEYS).str(cfg.name()));
-        int count = in.i32();
-        List<byte[]> out = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            out.add(in.bytes());
+        Set<ByteBuffer> seen = new LinkedHashSet<>();
+        for (Buf.In in : client.all(new Buf().u8(Proto.KEYS).str(cfg.name()))) {
+            int count = in.i32();
+            for (int i = 0; i < count; i++) {
+                seen.add(ByteBuffer.wrap(in.bytes()));
+            }
         }
+        List<byte[]> out = new ArrayList<>(seen.size());
+        seen.forEach(b -> out.add(b.array()));
         return out;
     }
 }

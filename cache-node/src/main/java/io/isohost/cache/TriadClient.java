@@ -206,6 +206,34 @@ public final class TriadClient implements AutoCloseable {
         }
     }
 
+    /** Asks every member; the answers of those that are up and ready (at least one, within the timeout). */
+    List<Buf.In> all(Buf payload) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<Buf.In> out = new ArrayList<>();
+            for (int i = 0; i < members.size(); i++) {
+                try {
+                    Buf.In in = call(i, payload);
+                    int s = in.u8();
+                    if (s == Proto.OK) {
+                        out.add(in);
+                    } else if (s == Proto.ERROR) {
+                        throw serverError(in);
+                    }
+                } catch (IOException e) {
+                    downUntil[i] = System.nanoTime() + 300_000_000L;
+                }
+            }
+            if (!out.isEmpty()) {
+                return out;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TriadException(Code.UNAVAILABLE, "no triad server answered within " + timeout);
+            }
+            LockSupport.parkNanos(20_000_000L);
+        }
+    }
+
     private static TriadException serverError(Buf.In in) {
         int code = in.u8();
         Code[] codes = Code.values();

@@ -16,13 +16,18 @@ import java.util.Objects;
  *
  * @param fsync        fsync the write-ahead log before acknowledging (survives a machine crash, costs ~0.1 ms a write)
  * @param allowUndeclaredCaches accept caches not named in {@code caches}, with default settings (JCache's createCache)
- * @param repository   the Git deployment repository's HTTP endpoint, or null for none
+ * @param repository   the Git deployment repository's settings, or null for none
  */
 public record TriadConfig(String serverId, List<Member> members, Path dataDir, byte[] secret, int maxKeyBytes,
                           int maxValueBytes, Duration heartbeat, Duration failureTimeout, boolean fsync,
                           Map<String, CacheConfig> caches, boolean allowUndeclaredCaches, Repository repository) {
 
-    public record Member(String id, String host, int port) {
+    /** One member; {@code repositoryPort} is its deployment repository's HTTP port, 0 if it serves none. */
+    public record Member(String id, String host, int port, int repositoryPort) {
+        public Member(String id, String host, int port) {
+            this(id, host, port, 0);
+        }
+
         public InetSocketAddress address() {
             return new InetSocketAddress(host, port);
         }
@@ -33,8 +38,8 @@ public record TriadConfig(String serverId, List<Member> members, Path dataDir, b
         }
     }
 
-    /** The Git smart-HTTP endpoint of this server; pushes need {@code pushToken}. */
-    public record Repository(int httpPort, String pushToken) {
+    /** The Git deployment repository, served on each member's repository port; pushes need {@code pushToken}. */
+    public record Repository(String pushToken) {
     }
 
     public static final int DEFAULT_MAX_KEY_BYTES = 4096;

@@ -74,7 +74,8 @@ public final class ConfigReader {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException(file + ": member " + m.getAttribute("id") + ": port " + port + " out of range");
             }
-            members.add(new TriadConfig.Member(m.getAttribute("id"), address.substring(0, colon), port));
+            members.add(new TriadConfig.Member(m.getAttribute("id"), address.substring(0, colon), port,
+                    m.hasAttribute("repository-port") ? Integer.parseInt(m.getAttribute("repository-port")) : 0));
         }
         Element dataDir = children(root, "data-dir").getFirst();
         Path secretFile = base.resolve(text(children(root, "secret-file").getFirst()));
@@ -96,7 +97,7 @@ public final class ConfigReader {
         TriadConfig.Repository repository = null;
         if (repo != null) {
             String token = new String(readSecret(base.resolve(repo.getAttribute("token-file"))), StandardCharsets.UTF_8);
-            repository = new TriadConfig.Repository(Integer.parseInt(repo.getAttribute("http-port")), token);
+            repository = new TriadConfig.Repository(token);
         }
         try {
             return new TriadConfig(root.getAttribute("server"), members, base.resolve(text(dataDir)), secret,

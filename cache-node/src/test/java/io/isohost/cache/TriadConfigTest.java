@@ -1,0 +1,114 @@
+package io.isohost.cache;
+
+import io.isohost.cache.repo.DeploymentRepository;
+import org.eclipse.jgit.lib.ObjectId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TriadConfigTest {
+    @TempDir
+    Path dir;
+
+    private int run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
+        return TriadMain.run(args, new PrintStream(out, true), new PrintStream(err, true));
+    }
+
+    @Test
+    void usageAndBadConfigurationsExitWithTwo() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, run(out, err, "--help"));
+        assertTrue(out.toString().contains("triad --config FILE"));
+        assertEquals(2, run(out, err));
+        assertEquals(2, run(out, err, "--bogus"));
+        assertEquals(2, run(out, err, "--config", dir.resolve("missing.xml").toString()));
+        Path bad = dir.resolve("bad.xml");
+        Files.writeString(bad, """
+                <triad xmlns="urn:isohost:triad:1" server="a">
+                  <member id="a" address="127.0.0.1:notaport"/>
+                  <data-dir>data</data-dir>
+                  <secret-file>secret</secret-file>
+                </triad>
+                """);
+        err.reset();
+        assertEquals(2, run(out, err, "--config", bad.toString()));
+        assertTrue(err.toString().contains("bad.xml:2:"), err.toString());
+    }
+
+    @Test
+    void readsEverySetting() throws Exception {
+        Files.writeString(dir.resolve("secret"), "a-cluster-secret-of-enough-length\n");
+        Files.writeString(dir.resolve("token"), "push-token\n");
+        Path file = dir.resolve("triad.xml");
+        Files.writeString(file, """
+                <triad xmlns="urn:isohost:triad:1" server="b">
+                  <member id="a" address="10.0.0.1:7701" repository-port="7711"/>
+                  <member id="b" address="10.0.0.2:7701"/>
+                  <member id="c" address="10.0.0.3:7701"/>
+                  <data-dir fsync="true">data/b</data-dir>
+                  <secret-file>secret</secret-file>
+                  <limits max-key-bytes="100" max-value-bytes="2000"/>
+                  <timing heartbeat="50ms" failure-timeout="3s"/>
+                  <repository token-file="token"/>
+                  <caches>
+                    <cache name="sessions" idle-timeout="30m" local-read-timeout="100ms"/>
+                    <cache name="objects" expire-timeout="1h" lease-timeout="none" near-cache-entries="0"/>
+                  </caches>
+                </triad>
+                """);
+        TriadConfig c = TriadConfig.load(file);
+        assertEquals(1, c.index());
+        assertEquals(7711, c.members().getFirst().repositoryPort());
+        assertEquals(dir.resolve("data/b"), c.dataDir());
+        assertTrue(c.fsync());
+        assertEquals("a-cluster-secret-of-enough-length", new String(c.secret()));
+        assertEquals(100, c.maxKeyBytes());
+        assertEquals(Duration.ofSeconds(3), c.failureTimeout());
+        assertEquals("push-token", c.repository().pushToken());
+        assertEquals(Duration.ofMinutes(30), c.cache("sessions").idleTimeout());
+        assertEquals(Duration.ofMillis(100), c.cache("sessions").localReadTimeout());
+        assertNull(c.cache("objects").leaseTimeout());
+        assertEquals(Duration.ofHours(1), c.cache("objects").expireTimeout());
+        assertNull(c.cache("undeclared"));
+    }
+
+    @Test
+    void membersFollowEachOthersDeployments() throws Exception {
+        TriadConfig base = TriadTesting.config(3, dir, java.util.Map.of(), false);
+        List<TriadConfig.Member> ms = new ArrayList<>();
+        for (TriadConfig.Member m : base.members()) {
+            ms.add(new TriadConfig.Member(m.id(), m.host(), m.port(), TriadTesting.freePort()));
+        }
+        TriadConfig cfg = new TriadConfig("a", ms, dir.resolve("a"), base.secret(), 1024, 1 << 20, base.heartbeat(),
+                base.failureTimeout(), false, base.caches(), false, new TriadConfig.Repository("tok"));
+        List<TriadServer> servers = TriadTesting.startAll(cfg);
+        try {
+            Path app = dir.resolve("app");
+            Files.createDirectories(app);
+            Files.writeString(app.resolve("index.html"), "hello");
+            ObjectId v = servers.get(0).repository().deploy("hello", app);
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            for (TriadServer s : servers.subList(1, 3)) {
+                DeploymentRepository r = s.repository();
+                while (!v.equals(r.current("hello")) && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertEquals(v, r.current("hello"), "member " + s.config().serverId() + " fetched the deployment");
+            }
+        } finally {
+            TriadTesting.closeAll(servers);
+        }
+    }
+}
