@@ -65,7 +65,7 @@ public class AboutMe extends RubisServlet {
                 }
                 page.raw("<tr><td>").link("ViewItem", item.name(), "itemId", Integer.toString(item.id())).raw("</td><td>")
                         .text(Html.money(r.getDouble(2))).raw("</td><td>")
-                        .link("ViewUserInfo", nickname(c, item.seller()), "userId", Integer.toString(item.seller()))
+                        .link("ViewUserInfo", item.sellerNickname(), "userId", Integer.toString(item.seller()))
                         .raw("</td><td>").text(Html.date(item.endDate())).raw("</td></tr>\n");
             }
         }

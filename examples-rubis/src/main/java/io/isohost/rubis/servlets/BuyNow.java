@@ -23,7 +23,7 @@ public class BuyNow extends RubisServlet {
                 return new Html("Buy now").p("Sorry, this item does not exist.").end();
             }
             Html page = new Html("You are about to buy " + item.name());
-            item.print(page, nickname(c, item.seller()), Math.max(item.maxBid(), item.initialPrice()));
+            item.print(page, Math.max(item.maxBid(), item.initialPrice()));
             page.form("StoreBuyNow").hidden("userId", userId).hidden("itemId", itemId).hidden("maxQty", item.quantity());
             if (item.quantity() > 1) {
                 page.input("Quantity", "qty");

@@ -10,10 +10,13 @@ import java.sql.Timestamp;
 
 /** An item row and how RUBiS prints it: ViewItem, PutBid and BuyNow all show it. */
 record Item(int id, String name, String description, double initialPrice, int quantity, double reservePrice,
-            double buyNow, int nbOfBids, double maxBid, Timestamp startDate, Timestamp endDate, int seller, int category) {
+            double buyNow, int nbOfBids, double maxBid, Timestamp startDate, Timestamp endDate, int seller, int category,
+            String sellerNickname) {
 
     static Item load(Connection c, int id) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT * FROM items WHERE id=?")) {
+        // the seller's nickname comes with the item, where RUBiS asked for it separately
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT items.*, users.nickname AS seller_nickname FROM items LEFT JOIN users ON users.id=items.seller WHERE items.id=?")) {
             s.setInt(1, id);
             try (ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
@@ -22,7 +25,8 @@ record Item(int id, String name, String description, double initialPrice, int qu
                 return new Item(id, r.getString("name"), r.getString("description"), r.getDouble("initial_price"),
                         r.getInt("quantity"), r.getDouble("reserve_price"), r.getDouble("buy_now"), r.getInt("nb_of_bids"),
                         r.getDouble("max_bid"), r.getTimestamp("start_date"), r.getTimestamp("end_date"), r.getInt("seller"),
-                        r.getInt("category"));
+                        r.getInt("category"), r.getString("seller_nickname") == null ? "(unknown user " + r.getInt("seller") + ")"
+                        : r.getString("seller_nickname"));
             }
         }
     }
@@ -51,7 +55,7 @@ record Item(int id, String name, String description, double initialPrice, int qu
     }
 
     /** The item's description block; the seller link comes first, as the emulator takes the first userId. */
-    void print(Html page, String sellerNickname, double price) {
+    void print(Html page, double price) {
         page.raw("<table border=1>\n<tr><td>Seller</td><td>")
                 .link("ViewUserInfo", sellerNickname, "userId", Integer.toString(seller)).raw("</td></tr>\n")
                 .raw("<tr><td>Item</td><td>").text(name).raw("</td></tr>\n")

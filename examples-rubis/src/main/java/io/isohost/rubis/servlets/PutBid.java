@@ -33,7 +33,7 @@ public class PutBid extends RubisServlet {
             double price = item.currentPrice(c, highest);
             double minBid = (price > 0 ? price : item.initialPrice()) + 1;
             Html page = new Html("You are about to bid on " + item.name());
-            item.print(page, nickname(c, item.seller()), price);
+            item.print(page, price);
             page.p(count + " bid(s) so far.");
             page.form("StoreBid").hidden("minBid", Html.money(minBid)).hidden("userId", userId).hidden("itemId", itemId)
                     .hidden("maxQty", item.quantity());

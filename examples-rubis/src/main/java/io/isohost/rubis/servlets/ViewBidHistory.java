@@ -19,14 +19,15 @@ public class ViewBidHistory extends RubisServlet {
             }
             Html page = new Html("Bid history for " + name);
             int n = 0;
-            try (var s = prepare(c, "SELECT user_id, bid, date FROM bids WHERE item_id=? ORDER BY date DESC, id DESC", itemId);
+            try (var s = prepare(c, "SELECT bids.user_id, bids.bid, bids.date, users.nickname FROM bids LEFT JOIN users "
+                    + "ON users.id=bids.user_id WHERE bids.item_id=? ORDER BY bids.date DESC, bids.id DESC", itemId);
                  ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     if (n++ == 0) {
                         page.raw("<table border=1>\n<tr><th>Bidder</th><th>Amount</th><th>Date</th></tr>\n");
                     }
                     int user = r.getInt(1);
-                    page.raw("<tr><td>").link("ViewUserInfo", nickname(c, user), "userId", Integer.toString(user))
+                    page.raw("<tr><td>").link("ViewUserInfo", r.getString(4) == null ? "(unknown user " + user + ")" : r.getString(4), "userId", Integer.toString(user))
                             .raw("</td><td>").text(Html.money(r.getDouble(2))).raw("</td><td>").text(Html.date(r.getTimestamp(3)))
                             .raw("</td></tr>\n");
                 }

@@ -18,7 +18,7 @@ public class ViewItem extends RubisServlet {
             }
             double price = item.currentPrice(c, Math.max(item.maxBid(), item.initialPrice()));
             Html page = new Html(item.name());
-            item.print(page, nickname(c, item.seller()), price);
+            item.print(page, price);
             String id = Integer.toString(itemId);
             page.raw("<p>");
             if (item.buyNow() > 0) {

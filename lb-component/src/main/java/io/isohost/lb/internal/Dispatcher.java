@@ -446,7 +446,7 @@ public final class Dispatcher extends Handler.Abstract {
                     } else {
                         b.succeeded();
                     }
-                    b.limit.sample(now, now - start, inFlightAtStart, status == 503);
+                    b.limit.sample(now, ex.route.component, now - start, inFlightAtStart, status == 503);
                     String load = result.getResponse().getHeaders().get(LOAD_HEADER);
                     if (load != null) {
                         try {
@@ -474,7 +474,7 @@ public final class Dispatcher extends Handler.Abstract {
         Throwable failure = result.getFailure();
         boolean connectFailed = isConnectFailure(failure);
         b.failed(now);
-        b.limit.sample(now, rtt, inFlightAtStart, true);
+        b.limit.sample(now, ex.route.component, rtt, inFlightAtStart, true);
         boolean idempotent = HttpMethod.fromString(ex.request.getMethod()) != null
                 && HttpMethod.fromString(ex.request.getMethod()).isIdempotent();
         if (ex.tried.size() < config.maxTries() && (connectFailed || idempotent) && hasUntried(ex, now)) {

@@ -10,6 +10,11 @@ import java.util.Arrays;
  * by 10%. A window in which the backend was never more than half busy changes nothing, so N does
  * not drift up while idle. Written here rather than taken from a library: the known Gradient2
  * drift (growth under steady moderate overload) and ignored drops are exactly what this avoids.
+ *
+ * <p>A backend serves several routes whose requests differ in cost (a search against a static
+ * page), so a response time is first divided by its route's usual time on this backend (a floor
+ * that falls at once and rises slowly): the controller then sees how much slower than usual the
+ * backend answers, not which mix of requests the window happened to hold.
  */
 public final class LimitController {
     static final int MIN_SAMPLES = 10;
@@ -32,12 +37,29 @@ public final class LimitController {
         this.limit = initial;
     }
 
+    private final java.util.Map<String, double[]> routeFloor = new java.util.HashMap<>();
+
     public synchronized int limit() {
         return (int) limit;
     }
 
-    /** One finished request: its response time, how many were in flight when it started, and whether it failed or was refused. */
-    public synchronized void sample(long now, long rttNanos, int inFlight, boolean drop) {
+    /** One finished request of a single-route backend. */
+    public void sample(long now, long rttNanos, int inFlight, boolean drop) {
+        sample(now, "", rttNanos, inFlight, drop);
+    }
+
+    /**
+     * One finished request: its route, its response time, how many were in flight when it
+     * started, and whether it failed or was refused.
+     */
+    public synchronized void sample(long now, String route, long rttNanos, int inFlight, boolean drop) {
+        if (!drop) {
+            long first = rttNanos;
+            double[] floor = routeFloor.computeIfAbsent(route, k -> new double[]{first});
+            floor[0] = rttNanos < floor[0] ? rttNanos : floor[0] + (rttNanos - floor[0]) / 1000;
+            // scaled so that a route at its usual speed reads as 1 ms
+            rttNanos = (long) (1_000_000 * rttNanos / Math.max(1, floor[0]));
+        }
         if (windowStart == Long.MIN_VALUE) {
             windowStart = now;
         }
