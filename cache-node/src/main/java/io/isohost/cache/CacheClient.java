@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One named cache seen from a client: keys and values are bytes. Reads are answered from the near cache
@@ -55,6 +56,8 @@ public final class CacheClient {
     private final long leaseNanos;
     /** Moves on every revocation, so an answer that raced with one cannot install a lease. */
     private final AtomicLong revocations = new AtomicLong();
+    private final LongAdder localHits = new LongAdder();
+    private final LongAdder remoteReads = new LongAdder();
 
     CacheClient(TriadClient client, CacheConfig cfg) {
         this.client = client;
@@ -88,8 +91,10 @@ public final class CacheClient {
         long now = System.nanoTime();
         Local l = near == null ? null : near.getIfPresent(kh);
         if (l != null && !fresh && trusted(l, now)) {
+            localHits.increment();
             return new Versioned(l.value, l.m.version());
         }
+        remoteReads.increment();
         long rev = revocations.get();
         Buf req = new Buf(64 + key.length).u8(Proto.GET).str(cfg.name()).bytes(key)
                 .i64(l == null ? -1 : l.m.version()).raw(l == null ? Hash.ZERO.bytes() : l.m.valueHash().bytes())
@@ -156,6 +161,16 @@ public final class CacheClient {
         if (near != null && leaseNanos > 0) {
             near.invalidateAll();
         }
+    }
+
+    /** Reads answered from the near cache without asking the owner. */
+    public long localHits() {
+        return localHits.sum();
+    }
+
+    /** Reads that asked the owner (a full get or an m-node re-check). */
+    public long remoteReads() {
+        return remoteReads.sum();
     }
 
     /** Forgets every near copy. */

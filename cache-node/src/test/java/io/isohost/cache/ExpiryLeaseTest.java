@@ -1,0 +1,137 @@
+package io.isohost.cache;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Expire and idle timeouts, the local read timeout, and leases with their revocation. */
+class ExpiryLeaseTest {
+    @TempDir
+    static Path dir;
+    static TriadConfig cfg;
+    static List<TriadServer> servers;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cfg = TriadTesting.config(3, dir, Map.of(
+                "expiring", CacheConfig.of("expiring").withExpireTimeout(Duration.ofMillis(300)),
+                "idle", CacheConfig.of("idle").withIdleTimeout(Duration.ofMillis(400)),
+                "leased", CacheConfig.of("leased").withLocalReadTimeout(Duration.ZERO),
+                "unleased", CacheConfig.of("unleased").withLeaseTimeout(null).withLocalReadTimeout(Duration.ZERO),
+                "local", CacheConfig.of("local").withLeaseTimeout(null).withLocalReadTimeout(Duration.ofMillis(300))), false);
+        servers = TriadTesting.startAll(cfg);
+    }
+
+    @AfterAll
+    static void stop() {
+        TriadTesting.closeAll(servers);
+    }
+
+    static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anEntryExpiresAfterItsExpireTimeout() throws Exception {
+        try (TriadClient c = TriadClient.connect(cfg); TriadClient other = TriadClient.connect(cfg)) {
+            CacheClient cache = c.cache("expiring");
+            assertEquals(Duration.ofMillis(300), cache.config().expireTimeout(), "settings come from the triad");
+            cache.put(b("k"), b("v"));
+            assertArrayEquals(b("v"), cache.get(b("k")));
+            assertArrayEquals(b("v"), other.cache("expiring").get(b("k")));
+            Thread.sleep(400);
+            assertNull(cache.get(b("k")), "the near copy expires too");
+            assertNull(other.cache("expiring").get(b("k")));
+        }
+    }
+
+    @Test
+    void readsKeepAnIdleEntryAliveAndItExpiresWithoutThem() throws Exception {
+        try (TriadClient c = TriadClient.connect(cfg)) {
+            CacheClient cache = c.cache("idle");
+            cache.put(b("k"), b("v"));
+            for (int i = 0; i < 8; i++) {
+                Thread.sleep(150);
+                assertArrayEquals(b("v"), cache.get(b("k")), "read " + i + " at " + (i + 1) * 150 + " ms");
+            }
+            Thread.sleep(700);
+            assertNull(cache.get(b("k")));
+        }
+    }
+
+    @Test
+    void theLocalReadTimeoutBoundsHowLongANearCopyIsTrusted() throws Exception {
+        try (TriadClient a = TriadClient.connect(cfg); TriadClient b = TriadClient.connect(cfg)) {
+            CacheClient ca = a.cache("local");
+            CacheClient cb = b.cache("local");
+            ca.put(b("k"), b("1"));
+            assertArrayEquals(b("1"), ca.get(b("k")));
+            cb.put(b("k"), b("2"));
+            assertArrayEquals(b("1"), ca.get(b("k")), "within the local read timeout the near copy answers");
+            Thread.sleep(350);
+            long before = ca.remoteReads();
+            assertArrayEquals(b("2"), ca.get(b("k")), "after it, the client re-checks with the owner");
+            assertEquals(before + 1, ca.remoteReads());
+        }
+    }
+
+    @Test
+    void aLeaseHolderReadsLocallyUntilAnotherClientsWriteRevokesIt() throws Exception {
+        try (TriadClient a = TriadClient.connect(cfg); TriadClient b = TriadClient.connect(cfg)) {
+            awaitSubscribed(a);
+            CacheClient ca = a.cache("leased");
+            CacheClient cb = b.cache("leased");
+            ca.put(b("k"), b("1")); // the writer holds the lease (one holder per entry, as in Resin)
+            assertArrayEquals(b("1"), ca.get(b("k")));
+            long remote = ca.remoteReads();
+            for (int i = 0; i < 100; i++) {
+                assertArrayEquals(b("1"), ca.get(b("k")));
+            }
+            assertEquals(remote, ca.remoteReads(), "with the lease, reads stay local even with a zero local read timeout");
+
+            cb.put(b("k"), b("2"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            byte[] seen = ca.get(b("k"));
+            while (!java.util.Arrays.equals(seen, b("2")) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+                seen = ca.get(b("k"));
+            }
+            assertArrayEquals(b("2"), seen, "the write revoked the lease and told its holder");
+            assertTrue(ca.remoteReads() > remote);
+        }
+    }
+
+    @Test
+    void withoutALeaseEveryReadReChecksTheMNodeOnly() throws Exception {
+        try (TriadClient a = TriadClient.connect(cfg)) {
+            CacheClient ca = a.cache("unleased");
+            ca.put(b("k"), new byte[10_000]);
+            long remote = ca.remoteReads();
+            for (int i = 0; i < 10; i++) {
+                ca.get(b("k"));
+            }
+            assertEquals(remote + 10, ca.remoteReads());
+        }
+    }
+
+    private static void awaitSubscribed(TriadClient c) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        for (int i = 0; i < c.memberCount(); i++) {
+            while (!c.isSubscribed(i) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        }
+    }
+}
