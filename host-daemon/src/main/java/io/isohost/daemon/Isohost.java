@@ -43,6 +43,11 @@ public final class Isohost {
                                          replace a service's deployment generator while it runs
               allocate SERVICE N         give a service N containers; its generator decides their use
               lb --config FILE           run the load balancer alone, with static routes (docs/lb.md)
+              demo                       RUBiS end to end: start a host, submit RUBiS, load a small database,
+                                         run the client emulator for 30 s, print its table, leave the host up
+              rubis load [--scale S]     generate a RUBiS database (default scale 0.01) with a progress bar
+              bench rubis [--mix browsing|bidding] [--clients N] [--duration D] [--think-ms MS]
+                                         the RUBiS client emulator against the running host (docs/rubis.md)
               stop                       stop the running host
               help                       this text
 

@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 
 /**
  * RUBiS's database as a stateful component: an H2 server in TCP mode, listening on loopback, so
@@ -27,12 +26,19 @@ public final class DatabaseServer implements Component {
     @Override
     public void start(ComponentContext context) throws Exception {
         int port = Integer.parseInt(argument(context, "port", "9092"));
-        Path data = context.directory().resolve(argument(context, "data", "data"));
+        Path data = context.directory().resolve(argument(context, "data", "data")).toAbsolutePath();
         String database = argument(context, "database", "rubis");
         Files.createDirectories(data);
         server = start(port, data);
-        try (Connection c = DriverManager.getConnection(url(port, database), "sa", "")) {
+        // the driver is the isolate's own, where DriverManager (which looks in the host's loader) cannot see it
+        var credentials = new java.util.Properties();
+        credentials.setProperty("user", "sa");
+        credentials.setProperty("password", "");
+        try (Connection c = new org.h2.Driver().connect(url(port, database), credentials)) {
             Schema.create(c);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            server.stop(); // a failed start leaves no port taken
+            throw e;
         }
         log.info("RUBiS database '{}' serving on 127.0.0.1:{} from {}", database, port, data);
     }

@@ -24,6 +24,8 @@ public final class Database {
         Pool pool = POOLS.computeIfAbsent(url + "\u0000" + user, k -> {
             HikariConfig config = new HikariConfig();
             config.setJdbcUrl(url);
+            // named, so that Hikari loads it from this replica's own jars (DriverManager looks in the host's)
+            config.setDriverClassName(url.startsWith("jdbc:postgresql:") ? "org.postgresql.Driver" : "org.h2.Driver");
             config.setUsername(user);
             config.setPassword(password);
             config.setMaximumPoolSize(size);

@@ -57,6 +57,17 @@ public final class DeploymentManager {
             return Optional.empty();
         }
         log.info("converging to deployment version {} left by the previous run", saved.get().version());
+        // custom resources a service declared (rubis.tx) were registered when it was submitted;
+        // the saved target was valid then, so its rate resources are registered again first
+        for (ContainerTarget t : saved.get().containers()) {
+            for (String resource : t.policies().rates().keySet()) {
+                try {
+                    host.resources().lookup(resource);
+                } catch (io.isohost.rm.UnknownResourceException e) {
+                    host.resources().registerCounted(resource);
+                }
+            }
+        }
         return Optional.of(apply(saved.get()));
     }
 
