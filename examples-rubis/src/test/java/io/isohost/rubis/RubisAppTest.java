@@ -42,6 +42,8 @@ class RubisAppTest {
     static Server web;
     static String url;
     static String jdbc;
+    static String dbUser;
+    static String dbPassword;
     static final HttpClient http = HttpClient.newHttpClient();
     static final Population population = Population.ofScale(0.001);
     static long loadedUsers;
@@ -50,8 +52,15 @@ class RubisAppTest {
     @BeforeAll
     static void start() throws Exception {
         db = DatabaseServer.start(0, dir);
-        jdbc = DatabaseServer.url(db.getPort(), "rubis");
-        try (Connection c = DriverManager.getConnection(jdbc, "sa", "")) {
+        startWith(DatabaseServer.url(db.getPort(), "rubis"), "sa", "");
+    }
+
+    /** Loads a small database at {@code url} and serves the application over it. */
+    static void startWith(String url, String user, String password) throws Exception {
+        jdbc = url;
+        dbUser = user;
+        dbPassword = password;
+        try (Connection c = connect()) {
             new Loader(c, population, 42, rows -> { }).load();
         }
         // before any test registers a user or an item
@@ -62,7 +71,8 @@ class RubisAppTest {
         connector.setHost("127.0.0.1");
         web.addConnector(connector);
         ServletContextHandler handler = new ServletContextHandler();
-        handler.setAttribute(ComponentContext.class.getName(), context(List.of("--db=" + jdbc, "--db-pool=4")));
+        handler.setAttribute(ComponentContext.class.getName(),
+                context(List.of("--db=" + jdbc, "--db-user=" + user, "--db-password=" + password, "--db-pool=4")));
         for (String s : SERVLETS) {
             handler.addServlet(Class.forName("io.isohost.rubis.servlets." + s).asSubclass(jakarta.servlet.Servlet.class),
                     "/servlet/edu.rice.rubis.servlets." + s);
@@ -70,13 +80,23 @@ class RubisAppTest {
         handler.addServlet(StaticPages.class, "/rubis/*");
         web.setHandler(handler);
         web.start();
-        url = "http://127.0.0.1:" + connector.getLocalPort();
+        RubisAppTest.url = "http://127.0.0.1:" + connector.getLocalPort();
+    }
+
+    static Connection connect() throws java.sql.SQLException {
+        return DriverManager.getConnection(jdbc, dbUser, dbPassword);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        web.stop();
-        db.stop();
+        if (web != null) {
+            web.stop();
+            web = null;
+        }
+        if (db != null) {
+            db.stop();
+            db = null;
+        }
     }
 
     static String get(String pathAndQuery) throws Exception {
@@ -91,7 +111,7 @@ class RubisAppTest {
     }
 
     static Object sql(String query, Object... params) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbc, "sa", ""); var s = c.prepareStatement(query)) {
+        try (Connection c = connect(); var s = c.prepareStatement(query)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }
