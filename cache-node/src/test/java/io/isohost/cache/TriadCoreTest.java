@@ -86,6 +86,29 @@ class TriadCoreTest {
     }
 
     @Test
+    void concurrentWritersOnEveryOwnerDoNotStall() throws Exception {
+        // owners replicating to each other at once must not wait on each other's locks (a distributed deadlock
+        // would show as a write taking the replication timeout)
+        CacheClient c = client.cache("n");
+        java.util.concurrent.atomic.AtomicLong worst = new java.util.concurrent.atomic.AtomicLong();
+        java.util.List<Thread> ts = new java.util.ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int base = t * 1_000_003;
+            ts.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 400; i++) {
+                    long t0 = System.nanoTime();
+                    c.put(b("c" + ((base + i) % 5000)), b("v" + i));
+                    worst.accumulateAndGet(System.nanoTime() - t0, Math::max);
+                }
+            }));
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        assertTrue(worst.get() < 900_000_000L, "slowest write took " + worst.get() / 1_000_000 + " ms");
+    }
+
+    @Test
     void limitsAndUnknownCacheAreClearErrorsAndChangeNothing() {
         CacheClient c = client.cache("c");
         TriadException big = assertThrows(TriadException.class, () -> c.put(b("big"), new byte[64 * 1024 + 1]));

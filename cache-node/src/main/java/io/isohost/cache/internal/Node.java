@@ -72,11 +72,18 @@ public final class Node implements Closeable {
     private final int maxFrame;
     private final int failMs;
     private final ConcurrentHashMap<Hash, Entry> entries = new ConcurrentHashMap<>();
+    // maintenance on the calling thread: no pool wake-ups on the write path
     private final Cache<ReqId, byte[]> done = Caffeine.newBuilder().maximumSize(200_000)
-            .expireAfterWrite(Duration.ofMinutes(10)).build();
+            .expireAfterWrite(Duration.ofMinutes(10)).executor(Runnable::run).build();
     private final ConcurrentHashMap<Hash, Lease> leases = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Conn> subscribers = new ConcurrentHashMap<>();
-    private final ReentrantLock[] keyLocks = new ReentrantLock[KEY_LOCKS];
+    /**
+     * Two lock stripes per key: an owner holds its write lock across the round trip to the backup; the apply
+     * lock is held only for local work. A replica never waits for a write lock, so two servers writing as
+     * owners and replicating to each other cannot deadlock on a shared stripe.
+     */
+    private final ReentrantLock[] writeLocks = new ReentrantLock[KEY_LOCKS];
+    private final ReentrantLock[] applyLocks = new ReentrantLock[KEY_LOCKS];
     private final ReentrantReadWriteLock[] slotLocks;
     private final int slotCount;
     /** Bit s set: this server reconciled slot s and serves it. Written under the monitor. */
@@ -109,7 +116,8 @@ public final class Node implements Closeable {
             asyncQueues.add(new ArrayBlockingQueue<>(10_000));
         }
         for (int i = 0; i < KEY_LOCKS; i++) {
-            keyLocks[i] = new ReentrantLock();
+            writeLocks[i] = new ReentrantLock();
+            applyLocks[i] = new ReentrantLock();
         }
         int slots = Ordering.slots(n);
         slotLocks = new ReentrantReadWriteLock[slots];
@@ -277,8 +285,12 @@ public final class Node implements Closeable {
         }
     }
 
-    private ReentrantLock keyLock(Hash kh) {
-        return keyLocks[(kh.hashCode() & 0x7fffffff) % KEY_LOCKS];
+    private ReentrantLock writeLock(Hash kh) {
+        return writeLocks[(kh.hashCode() & 0x7fffffff) % KEY_LOCKS];
+    }
+
+    private ReentrantLock applyLock(Hash kh) {
+        return applyLocks[(kh.hashCode() & 0x7fffffff) % KEY_LOCKS];
     }
 
     // ---------------------------------------------------------------- ownership
@@ -444,7 +456,7 @@ public final class Node implements Closeable {
                 return redirect;
             }
             ReqId rid = new ReqId(client, seq);
-            ReentrantLock kl = keyLock(kh);
+            ReentrantLock kl = writeLock(kh);
             kl.lock();
             try {
                 byte[] earlier = done.getIfPresent(rid);
@@ -511,13 +523,21 @@ public final class Node implements Closeable {
         return b.bytes(oldValue).u8(lease ? 1 : 0);
     }
 
+    /** Stores and publishes an m-node unless a newer one arrived meanwhile. */
     private void apply(String cache, byte[] key, MNode m, byte[] value, long accessTime) {
+        ReentrantLock al = applyLock(m.keyHash());
+        al.lock();
         valueGc.readLock().lock();
         try {
-            store.put(cache, key, m, value);
-            entries.put(m.keyHash(), new Entry(cache, key, m, accessTime));
+            Entry cur = entries.get(m.keyHash());
+            if (cur == null || m.compareVersion(cur.m) > 0) {
+                store.put(cache, key, m, value);
+                entries.put(m.keyHash(), new Entry(cache, key, m, accessTime));
+                lastVersion.accumulateAndGet(m.version(), Math::max);
+            }
         } finally {
             valueGc.readLock().unlock();
+            al.unlock();
         }
     }
 
@@ -663,7 +683,7 @@ public final class Node implements Closeable {
         if (value != null && !Hash.ofValue(value).equals(m.valueHash())) {
             throw new TriadException(Code.BAD_MESSAGE, "corrupt message: value does not match its hash");
         }
-        ReentrantLock kl = keyLock(m.keyHash());
+        ReentrantLock kl = applyLock(m.keyHash());
         kl.lock();
         try {
             Entry cur = entries.get(m.keyHash());
@@ -1050,17 +1070,7 @@ public final class Node implements Closeable {
                     }
                     value = in.bytes();
                 }
-                ReentrantLock kl = keyLock(m.keyHash());
-                kl.lock();
-                try {
-                    Entry cur = entries.get(m.keyHash());
-                    if (cur == null || m.compareVersion(cur.m) > 0) {
-                        apply(r.cache(), r.key(), m, value, System.currentTimeMillis());
-                        lastVersion.accumulateAndGet(m.version(), Math::max);
-                    }
-                } finally {
-                    kl.unlock();
-                }
+                apply(r.cache(), r.key(), m, value, System.currentTimeMillis());
             }
             if (!newer.isEmpty()) {
                 log.info("server {} took {} newer entries from {}", me, newer.size(), p.index);
