@@ -51,6 +51,7 @@ public final class CacheBench {
         long seconds = quick ? 3 : 8;
         Triad triad = Triad.start(work);
         Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("load_average_at_start", loadAverage());
         try (TriadClient client = TriadClient.connect(triad.addresses(), SECRET, Duration.ofSeconds(10))) {
             triad.awaitReady(client);
             byte[] value = new byte[VALUE];
@@ -79,6 +80,15 @@ public final class CacheBench {
             triad.stop();
         }
         write(figures, quick);
+    }
+
+    /** The 1-minute load average: other work on the machine moves every figure here. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     static byte[] key(int i) {
@@ -215,7 +225,9 @@ public final class CacheBench {
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, one run").append(quick ? ", quick" : "").append(")\n\n");
         md.append("Three triad servers as child JVMs on loopback, this JVM the client; Redis ")
                 .append(redis == null ? "skipped" : "from Debian on loopback, through Jedis").append(". 100-byte values, 10,000 keys. ")
-                .append("Load generator and servers share the cores, so ratios matter more than absolute numbers.\n\n");
+                .append("Load generator and servers share the cores, so ratios matter more than absolute numbers; ")
+                .append("the machine's 1-minute load average was ").append(f.get("load_average_at_start"))
+                .append(" when the run started (other work on it slows every figure).\n\n");
         md.append("| figure | goal | triad p50 | triad p99 | Redis p50 | |\n|---|---|---|---|---|---|\n");
         row(md, "local hit (near cache, lease), µs", "≤ 2", f.get("local_hit_us"), null, 2);
         row(md, "remote get (no near cache), µs", "≤ 60", f.get("remote_get_us"), redis == null ? null : redis.get("get_us"), 60);

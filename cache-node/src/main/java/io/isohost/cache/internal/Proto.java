@@ -18,6 +18,8 @@ public final class Proto {
     public static final int READY = 12;
     public static final int MNODES = 13;
     public static final int FETCH_VALUE = 14;
+    /** Several asynchronous third copies in one frame: each a REPLICATE payload; one status each in the answer. */
+    public static final int REPLICATE_BATCH = 15;
     // server to a subscribed client
     public static final int LEASE_REVOKED = 20;
 
