@@ -302,9 +302,10 @@ public final class RubisBench {
                 The same allocation for both: %d containers of 10 rubis.tx/s. Bidding mix, 40 clients, think time 0,
                 %d s measured after a 12 s up-ramp (the performance loop ticks every 10 s). Bid pages: PutBidAuth, PutBid,
                 StoreBid; browse pages: the category/region/item/user/bid-history pages. Latencies are p50 / p90 over those pages,
-                weighted by their counts.
+                weighted by their counts. The SLA (docs/examples/rubis.xml) is met when bid pages answer within 200 ms (p90)
+                and faster than browse pages.
 
-                | generator | bid p50 | bid p90 | browse p50 | browse p90 | bids faster? | pages/s | errors |
+                | generator | bid p50 | bid p90 | browse p50 | browse p90 | SLA met? | pages/s | errors |
                 |---|---|---|---|---|---|---|---|
                 """, containers, measure.toSeconds()));
         for (String generator : List.of("per-component", "replicate-all")) {
@@ -313,7 +314,8 @@ public final class RubisBench {
                 PhaseResult m = r.measurement();
                 double[] bid = weighted(m, BID);
                 double[] browse = weighted(m, BROWSE);
-                boolean met = bid[0] < browse[0] && bid[1] < browse[1];
+                // the descriptor's SLA: bid pages within 200 ms, and faster than browsing
+                boolean met = bid[1] <= 200 && bid[0] < browse[0] && bid[1] < browse[1];
                 figures.put(generator, Map.of("bidP50Ms", Results.round(bid[0]), "bidP90Ms", Results.round(bid[1]),
                         "browseP50Ms", Results.round(browse[0]), "browseP90Ms", Results.round(browse[1]), "slaMet", met,
                         "pagesPerSecond", Results.round(m.pagesPerSecond()), "errors", m.errors(),
