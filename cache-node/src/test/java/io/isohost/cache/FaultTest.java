@@ -21,10 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The fault test: three triad servers as real child JVMs on loopback, concurrent writers, and a nemesis that
- * kills one server with SIGKILL at a random moment and restarts it, run after run. Afterwards every
- * acknowledged write must be readable with its value (or with a later value its writer tried). Twenty runs
- * here; {@code -Dfault.runs=100} (bench/cache/run.sh --fault) for the long form.
+ * The fault test: three triad servers as real child JVMs on loopback, concurrent writers, and a nemesis that,
+ * run after run, kills one server with SIGKILL at a random moment and restarts it, or (every fourth run)
+ * freezes it with SIGSTOP past the failure timeout and thaws it, so the others fence it while it still
+ * believes it owns its keys. Afterwards every acknowledged write must be readable with its value (or with a
+ * later value its writer tried). Twenty runs here; {@code -Dfault.runs=100} (bench/cache/run.sh --fault)
+ * for the long form.
  */
 class FaultTest {
     static final int WRITERS = 4;
@@ -53,6 +55,7 @@ class FaultTest {
         Map<String, Track> tracks = new ConcurrentHashMap<>();
         long acked = 0;
         long failed = 0;
+        int pauses = 0;
         try (TriadClient client = TriadClient.connect(cfg.members().stream().map(TriadConfig.Member::address).toList(),
                 cfg.secret(), Duration.ofSeconds(15))) {
             awaitReady(client, 0, 1, 2);
@@ -68,10 +71,18 @@ class FaultTest {
                 }
                 Thread.sleep(100 + random.nextInt(400));
                 int victim = random.nextInt(3);
-                procs[victim].destroyForcibly().waitFor();
-                Thread.sleep(random.nextInt(500));
-                procs[victim] = launch(files[victim], victim, run);
-                awaitReady(client, victim);
+                if (run % 4 == 0) {
+                    signal(procs[victim], "STOP");
+                    Thread.sleep(1200 + random.nextInt(600)); // past the 1 s failure timeout
+                    signal(procs[victim], "CONT");
+                    awaitReady(client, victim);
+                    pauses++;
+                } else {
+                    procs[victim].destroyForcibly().waitFor();
+                    Thread.sleep(random.nextInt(500));
+                    procs[victim] = launch(files[victim], victim, run);
+                    awaitReady(client, victim);
+                }
                 Thread.sleep(100 + random.nextInt(300));
                 stop.set(true);
                 for (Thread t : writers) {
@@ -95,8 +106,8 @@ class FaultTest {
                         lost.add(e.getKey() + ": acknowledged " + a + ", tried up to " + t + ", read " + got);
                     }
                 }
-                System.out.printf("fault test: %d runs, seed %d, %d keys, %d acknowledged writes, %d failed writes, %d lost%n",
-                        runs, seed, tracks.size(), acked, failed, lost.size());
+                System.out.printf("fault test: %d runs (%d freezes), seed %d, %d keys, %d acknowledged writes, %d failed writes, %d lost%n",
+                        runs, pauses, seed, tracks.size(), acked, failed, lost.size());
                 assertEquals(List.of(), lost, "acknowledged writes lost (seed " + seed + ")");
             }
         } finally {
@@ -124,6 +135,11 @@ class FaultTest {
                 bad.incrementAndGet();
             }
         }
+    }
+
+    static void signal(Process p, String sig) throws Exception {
+        int rc = new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).inheritIO().start().waitFor();
+        assertEquals(0, rc, "kill -" + sig);
     }
 
     static Process launch(Path config, int index, int run) throws IOException {

@@ -42,6 +42,8 @@ public final class Node implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     private static final int KEY_LOCKS = 4096;
     private static final int PAGE = 2000;
+    /** How long the third-copy sender gathers before it sends: the third copy lags by this much at most, plus transit. */
+    private static final long ASYNC_GATHER_NANOS = 2_000_000;
 
     /** One entry as held in memory; {@code accessTime} moves on reads at the owner only. */
     static final class Entry {
@@ -489,17 +491,22 @@ public final class Node implements Closeable {
                 byte[] answer = result(true, nm, old, oldValue, lease).toBytes();
                 boolean valueIsNew = !delete && (cur == null || !cur.m.valueHash().equals(nm.valueHash()));
                 List<Peer> followers = followers(slot);
+                byte[] newValue = valueIsNew ? value : null;
                 if (n > 1) {
                     if (followers.isEmpty()) {
                         // a write needs two of the three servers; the client retries until one returns or it times out
                         return status(Proto.RETRY);
                     }
-                    int s = replicateTo(followers.getFirst(), cache, key, nm, valueIsNew ? value : null, value, rid, answer, false);
+                    // the local disk write overlaps the backup's; readers see the entry only once both hold it
+                    int s = replicateTo(followers.getFirst(), cache, key, nm, newValue, value, rid, answer,
+                            () -> persist(cache, key, nm, newValue));
                     if (s != Proto.OK) {
                         return status(Proto.RETRY);
                     }
+                    publish(cache, key, nm, now);
+                } else {
+                    apply(cache, key, nm, newValue, now);
                 }
-                apply(cache, key, nm, valueIsNew ? value : null, now);
                 done.put(rid, answer);
                 if (followers.size() > 1) {
                     enqueueAsync(followers.get(1), cache, key, nm, valueIsNew ? value : null, rid, answer);
@@ -542,6 +549,36 @@ public final class Node implements Closeable {
         }
     }
 
+    /** Stores an m-node not yet acknowledged, unless a newer one is held; readers do not see it yet. */
+    private void persist(String cache, byte[] key, MNode m, byte[] value) {
+        ReentrantLock al = applyLock(m.keyHash());
+        al.lock();
+        valueGc.readLock().lock();
+        try {
+            Entry cur = entries.get(m.keyHash());
+            if (cur == null || m.compareVersion(cur.m) > 0) {
+                store.put(cache, key, m, value);
+            }
+        } finally {
+            valueGc.readLock().unlock();
+            al.unlock();
+        }
+    }
+
+    /** Makes a persisted m-node visible, unless a newer one arrived meanwhile. */
+    private void publish(String cache, byte[] key, MNode m, long accessTime) {
+        ReentrantLock al = applyLock(m.keyHash());
+        al.lock();
+        try {
+            Entry cur = entries.get(m.keyHash());
+            if (cur == null || m.compareVersion(cur.m) > 0) {
+                entries.put(m.keyHash(), new Entry(cache, key, m, accessTime));
+            }
+        } finally {
+            al.unlock();
+        }
+    }
+
     private Buf replicateRequest(String cache, byte[] key, MNode m, byte[] value, ReqId rid, byte[] answer, boolean async) {
         Buf b = new Buf(MNode.SIZE + 64 + key.length + (value == null ? 0 : value.length) + answer.length)
                 .u8(Proto.REPLICATE).i32(me).i64(epoch).i64(rid.client()).i64(rid.seq()).str(cache).bytes(key);
@@ -549,14 +586,26 @@ public final class Node implements Closeable {
         return b.bytes(value).bytes(answer).u8(async ? 1 : 0);
     }
 
-    /** Sends one m-node (and its value if the follower may lack it) and waits for the follower to hold both. */
+    /**
+     * Sends one m-node (and its value if the follower may lack it), runs {@code meanwhile}, and waits for the
+     * follower to hold both.
+     */
     private int replicateTo(Peer p, String cache, byte[] key, MNode m, byte[] value, byte[] fullValue, ReqId rid,
-                            byte[] answer, boolean async) {
+                            byte[] answer, Runnable meanwhile) {
         try {
-            Buf.In r = p.call(replicateRequest(cache, key, m, value, rid, answer, async), failMs);
-            int s = r.u8();
+            Conn c = p.borrow(failMs);
+            int s;
+            try {
+                c.send(replicateRequest(cache, key, m, value, rid, answer, false));
+                meanwhile.run();
+                s = new Buf.In(c.receive()).u8();
+            } catch (IOException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+            p.giveBack(c);
             if (s == Proto.NEED_VALUE && fullValue != null) {
-                s = p.call(replicateRequest(cache, key, m, fullValue, rid, answer, async), failMs).u8();
+                s = p.call(replicateRequest(cache, key, m, fullValue, rid, answer, false), failMs).u8();
             }
             if (s == Proto.FENCED) {
                 log.warn("server {} fenced this server's epoch {}: rejoining", p.index, Long.toHexString(epoch));
@@ -589,7 +638,7 @@ public final class Node implements Closeable {
                 if (first == null || !p.live) {
                     continue;
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(500_000);
+                java.util.concurrent.locks.LockSupport.parkNanos(ASYNC_GATHER_NANOS);
                 batch.clear();
                 batch.add(first);
                 q.drainTo(batch, 255);
@@ -841,15 +890,16 @@ public final class Node implements Closeable {
                     c = p.open(failMs);
                     c.timeout(failMs);
                 }
-                Buf.In r = c.call(new Buf().u8(Proto.PING).i32(me).i64(epoch).u8(ready ? 1 : 0));
+                long sent = epoch;
+                Buf.In r = c.call(new Buf().u8(Proto.PING).i32(me).i64(sent).u8(ready ? 1 : 0));
                 if (r.u8() != Proto.OK) {
                     throw new IOException("ping refused");
                 }
                 long e = r.i64();
                 boolean peerReady = r.u8() == 1;
                 boolean fencedMe = r.u8() == 1;
-                if (fencedMe && ready) {
-                    log.warn("server {} fenced this server's epoch: rejoining", p.index);
+                if (fencedMe && ready && sent == epoch) {
+                    log.warn("server {} fenced this server's epoch {}: rejoining", p.index, Long.toHexString(sent));
                     rejoin();
                 }
                 if (peerReady && e > p.fenced && (!p.live || p.epoch != e)) {

@@ -45,7 +45,7 @@ final class Peer {
         }
     }
 
-    /** Streams answers until {@code more} says stop; used for m-node pulls. */
+    /** A pooled connection for a caller that sends and receives on it itself; return it with {@link #giveBack}. */
     Conn borrow(int timeoutMs) throws IOException {
         Conn c = pool.pollFirst();
         if (c == null) {
