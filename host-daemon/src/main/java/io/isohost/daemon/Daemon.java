@@ -111,9 +111,11 @@ public final class Daemon implements AutoCloseable {
             }
             var choosers = new io.isohost.daemon.service.ServiceChoosers();
             if (settings.routerPort() != 0) {
-                daemon.balancer = LoadBalancer.start(settings.bindAddress(), settings.routerPort(), BalancerConfig.defaults(),
+                daemon.balancer = LoadBalancer.start(settings.bindAddress(), settings.routerPort(), config.balancer(),
                         java.util.Optional.of(choosers), daemon.metrics.registry());
-                daemon.deployments.addRouteListener(new BalancerRoutes(daemon.balancer));
+                // a route's tenant (for queue shares) is its service's, known once services exist
+                daemon.deployments.addRouteListener(new BalancerRoutes(daemon.balancer,
+                        service -> daemon.services == null ? "" : daemon.services.tenantOf(service)));
             }
             daemon.services = new Services(containers, daemon.deployments, settings.dataDirectory(), Clock.systemUTC(),
                     daemon.metrics.registry(), choosers);

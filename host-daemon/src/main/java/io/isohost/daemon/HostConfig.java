@@ -21,7 +21,12 @@ import java.util.List;
  * The host configuration file ({@code urn:isohost:host:1}, schema {@code host-config.xsd} in the
  * jar): the daemon's settings plus the custom resources to register at start.
  */
-public record HostConfig(DaemonSettings settings, List<String> resources, List<String> resourceDefinitions) {
+public record HostConfig(DaemonSettings settings, List<String> resources, List<String> resourceDefinitions,
+                         io.isohost.lb.BalancerConfig balancer) {
+    public HostConfig(DaemonSettings settings, List<String> resources, List<String> resourceDefinitions) {
+        this(settings, resources, resourceDefinitions, io.isohost.lb.BalancerConfig.defaults());
+    }
+
     public static final String NAMESPACE = "urn:isohost:host:1";
 
     /** A configuration file that cannot be used; the message names the file, line and column. */
@@ -101,7 +106,15 @@ public record HostConfig(DaemonSettings settings, List<String> resources, List<S
                 }
             }
         }
-        return new HostConfig(s, List.copyOf(resources), List.copyOf(definitions));
+        Element lb = child(doc.getDocumentElement(), "load-balancer");
+        io.isohost.lb.BalancerConfig balancer;
+        try {
+            balancer = io.isohost.lb.LbCommand.balancerSettings(lb, lb == null || lb.getAttribute("strategy").isEmpty()
+                    ? "server-load" : lb.getAttribute("strategy"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfig(file + ": load-balancer: " + e.getMessage());
+        }
+        return new HostConfig(s, List.copyOf(resources), List.copyOf(definitions), balancer);
     }
 
     private static ErrorHandler collect(Path file, List<String> problems) {

@@ -43,6 +43,36 @@ class HostConfigTest {
     }
 
     @Test
+    void theBalancerTakesResinsParametersAndTenantsQueueShares() throws Exception {
+        Path file = tmp.resolve("host.xml");
+        Files.writeString(file, """
+                <isohost xmlns="urn:isohost:host:1">
+                  <load-balancer strategy="green" load-balance-warmup-time="20s" load-balance-connect-timeout="2s"
+                                 queue-capacity="200" min-limit="2">
+                    <tenant-queue-share tenant="rice" share="0.5"/>
+                    <tenant-queue-share tenant="acme" share="0.25"/>
+                  </load-balancer>
+                </isohost>
+                """);
+        var lb = HostConfig.read(file).balancer();
+        assertEquals(io.isohost.lb.Strategy.GREEN, lb.strategy());
+        assertEquals(java.time.Duration.ofSeconds(20), lb.warmupTime());
+        assertEquals(java.time.Duration.ofSeconds(2), lb.connectTimeout());
+        assertEquals(200, lb.queueCapacity());
+        assertEquals(2, lb.minLimit());
+        assertEquals(java.util.Map.of("rice", 0.5, "acme", 0.25), lb.tenantQueueShares());
+        assertEquals(java.time.Duration.ofSeconds(15), lb.recoverTime(), "what is left out keeps Resin's default");
+
+        Files.writeString(file, """
+                <isohost xmlns="urn:isohost:host:1">
+                  <load-balancer><tenant-queue-share tenant="a" share="0.8"/><tenant-queue-share tenant="b" share="0.8"/></load-balancer>
+                </isohost>
+                """);
+        var e = assertThrows(HostConfig.InvalidConfig.class, () -> HostConfig.read(file));
+        assertTrue(e.getMessage().contains("more than the whole queue"), e.getMessage());
+    }
+
+    @Test
     void anInvalidFileNamesLineAndColumnAndStartsNothing() throws Exception {
         Path file = tmp.resolve("bad.xml");
         Files.writeString(file, """

@@ -23,12 +23,34 @@ import java.time.Duration;
  * @param maxTries          attempts per request: connect failures always move on; a request that
  *                          reached a backend is retried only when its method is idempotent
  * @param maxRequestBytes   request bodies are buffered (for retries) up to this size; larger gets 413
+ * @param tenantQueueShares guaranteed shares of the balancer's queue by tenant (fractions summing to at
+ *                          most 1): while the queued requests of all components together reach
+ *                          {@code queueCapacity}, a tenant under its share is still admitted and one
+ *                          over it is refused; empty = no tenant accounting
  */
 public record BalancerConfig(Strategy strategy, Duration connectTimeout, Duration recoverTime, Duration idleTime,
                              Duration warmupTime, Duration responseTimeout, int initialLimit, int minLimit, int maxLimit,
                              int queueCapacity, Duration queueTimeout, int ejectAfterErrors, int maxTries,
-                             int maxRequestBytes) {
+                             int maxRequestBytes, java.util.Map<String, Double> tenantQueueShares) {
+    public BalancerConfig(Strategy strategy, Duration connectTimeout, Duration recoverTime, Duration idleTime,
+                          Duration warmupTime, Duration responseTimeout, int initialLimit, int minLimit, int maxLimit,
+                          int queueCapacity, Duration queueTimeout, int ejectAfterErrors, int maxTries, int maxRequestBytes) {
+        this(strategy, connectTimeout, recoverTime, idleTime, warmupTime, responseTimeout, initialLimit, minLimit, maxLimit,
+                queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes, java.util.Map.of());
+    }
+
     public BalancerConfig {
+        tenantQueueShares = java.util.Map.copyOf(tenantQueueShares);
+        double total = 0;
+        for (var e : tenantQueueShares.entrySet()) {
+            if (!(e.getValue() > 0) || e.getValue() > 1) {
+                throw new IllegalArgumentException("tenant '" + e.getKey() + "': a queue share is a fraction in (0, 1], got " + e.getValue());
+            }
+            total += e.getValue();
+        }
+        if (total > 1 + 1e-9) {
+            throw new IllegalArgumentException("tenants' queue shares add up to " + total + ", more than the whole queue");
+        }
         if (minLimit < 1 || maxLimit < minLimit || initialLimit < minLimit || initialLimit > maxLimit) {
             throw new IllegalArgumentException("limits must satisfy 1 <= min <= initial <= max: "
                     + minLimit + " / " + initialLimit + " / " + maxLimit);
@@ -51,26 +73,31 @@ public record BalancerConfig(Strategy strategy, Duration connectTimeout, Duratio
 
     public BalancerConfig withStrategy(Strategy s) {
         return new BalancerConfig(s, connectTimeout, recoverTime, idleTime, warmupTime, responseTimeout, initialLimit,
-                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes);
+                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes, tenantQueueShares);
     }
 
     public BalancerConfig withLimits(int initial, int min, int max) {
         return new BalancerConfig(strategy, connectTimeout, recoverTime, idleTime, warmupTime, responseTimeout, initial,
-                min, max, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes);
+                min, max, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes, tenantQueueShares);
     }
 
     public BalancerConfig withQueue(int capacity, Duration timeout) {
         return new BalancerConfig(strategy, connectTimeout, recoverTime, idleTime, warmupTime, responseTimeout,
-                initialLimit, minLimit, maxLimit, capacity, timeout, ejectAfterErrors, maxTries, maxRequestBytes);
+                initialLimit, minLimit, maxLimit, capacity, timeout, ejectAfterErrors, maxTries, maxRequestBytes, tenantQueueShares);
     }
 
     public BalancerConfig withRecovery(int ejectAfter, Duration recover) {
         return new BalancerConfig(strategy, connectTimeout, recover, idleTime, warmupTime, responseTimeout, initialLimit,
-                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfter, maxTries, maxRequestBytes);
+                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfter, maxTries, maxRequestBytes, tenantQueueShares);
     }
 
     public BalancerConfig withWarmup(Duration warmup) {
         return new BalancerConfig(strategy, connectTimeout, recoverTime, idleTime, warmup, responseTimeout, initialLimit,
-                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes);
+                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes, tenantQueueShares);
+    }
+
+    public BalancerConfig withTenantQueueShares(java.util.Map<String, Double> shares) {
+        return new BalancerConfig(strategy, connectTimeout, recoverTime, idleTime, warmupTime, responseTimeout, initialLimit,
+                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes, shares);
     }
 }

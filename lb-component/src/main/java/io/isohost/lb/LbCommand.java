@@ -117,15 +117,7 @@ public final class LbCommand {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
-        BalancerConfig d = BalancerConfig.defaults();
-        Element s = child(root, "settings").orElse(null);
-        var config = new BalancerConfig(Strategy.parse(attr(root, "strategy", "server-load")),
-                duration(s, "load-balance-connect-timeout", d.connectTimeout()), duration(s, "load-balance-recover-time", d.recoverTime()),
-                duration(s, "load-balance-idle-time", d.idleTime()), duration(s, "load-balance-warmup-time", d.warmupTime()),
-                duration(s, "response-timeout", d.responseTimeout()), integer(s, "initial-limit", d.initialLimit()),
-                integer(s, "min-limit", d.minLimit()), integer(s, "max-limit", d.maxLimit()),
-                integer(s, "queue-capacity", d.queueCapacity()), duration(s, "queue-timeout", d.queueTimeout()),
-                integer(s, "eject-after-errors", d.ejectAfterErrors()), d.maxTries(), d.maxRequestBytes());
+        var config = balancerSettings(child(root, "settings").orElse(null), attr(root, "strategy", "server-load"));
         List<ComponentRoute> routes = new ArrayList<>();
         for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e && e.getLocalName().equals("route")) {
@@ -145,6 +137,28 @@ public final class LbCommand {
             }
         }
         return new LbConfig(attr(root, "address", "127.0.0.1"), Integer.parseInt(attr(root, "port", "8080")), config, routes);
+    }
+
+    /**
+     * Balancer settings from an element carrying Resin's attribute names ({@code load-balance-*},
+     * limits, queue) and {@code tenant-queue-share} children, as lb-1.xsd and host-config.xsd
+     * declare them; what is absent keeps its default. {@code settings} may be null.
+     */
+    public static BalancerConfig balancerSettings(Element s, String strategy) {
+        BalancerConfig d = BalancerConfig.defaults();
+        java.util.Map<String, Double> shares = new java.util.LinkedHashMap<>();
+        for (Node n = s == null ? null : s.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getLocalName().equals("tenant-queue-share")) {
+                shares.put(e.getAttribute("tenant"), Double.parseDouble(e.getAttribute("share")));
+            }
+        }
+        return new BalancerConfig(Strategy.parse(strategy),
+                duration(s, "load-balance-connect-timeout", d.connectTimeout()), duration(s, "load-balance-recover-time", d.recoverTime()),
+                duration(s, "load-balance-idle-time", d.idleTime()), duration(s, "load-balance-warmup-time", d.warmupTime()),
+                duration(s, "response-timeout", d.responseTimeout()), integer(s, "initial-limit", d.initialLimit()),
+                integer(s, "min-limit", d.minLimit()), integer(s, "max-limit", d.maxLimit()),
+                integer(s, "queue-capacity", d.queueCapacity()), duration(s, "queue-timeout", d.queueTimeout()),
+                integer(s, "eject-after-errors", d.ejectAfterErrors()), d.maxTries(), d.maxRequestBytes(), shares);
     }
 
     private static Optional<Element> child(Element parent, String name) {

@@ -177,6 +177,7 @@ public final class DeploymentManager {
         Map<String, List<URI>> endpoints = new LinkedHashMap<>();
         Map<String, List<String>> hosts = new LinkedHashMap<>();
         Map<String, List<String>> patterns = new LinkedHashMap<>();
+        Map<String, String> services = new LinkedHashMap<>();
         for (ContainerTarget t : target.containers()) {
             Optional<ServiceContainer> c = host.container(t.name());
             if (c.isEmpty() || c.get().endpoint().isEmpty()) {
@@ -197,12 +198,14 @@ public final class DeploymentManager {
                     endpoints.computeIfAbsent(route, k -> new ArrayList<>()).add(c.get().endpoint().get());
                     hosts.computeIfAbsent(route, k -> new ArrayList<>()).add(t.name());
                     patterns.putIfAbsent(route, urls);
+                    services.putIfAbsent(route, t.service());
                 });
             }
         }
         Map<String, RouteListener.Route> routes = new LinkedHashMap<>();
         endpoints.forEach((component, eps) -> routes.put(component,
-                new RouteListener.Route(component, patterns.get(component), List.copyOf(eps), List.copyOf(hosts.get(component)))));
+                new RouteListener.Route(component, patterns.get(component), List.copyOf(eps), List.copyOf(hosts.get(component)),
+                        services.get(component))));
         for (RouteListener l : listeners) {
             try {
                 l.routesChanged(Map.copyOf(routes));

@@ -13,7 +13,7 @@ public interface RouteListener {
     /** @param routes component name → endpoints of the containers hosting it, with its URL patterns */
     void routesChanged(Map<String, Route> routes);
 
-    /** {@code containers.get(i)} is the container listening at {@code endpoints.get(i)}. */
-    record Route(String component, List<String> urlPatterns, List<URI> endpoints, List<String> containers) {
+    /** {@code containers.get(i)} is the container listening at {@code endpoints.get(i)}; {@code service} owns the component. */
+    record Route(String component, List<String> urlPatterns, List<URI> endpoints, List<String> containers, String service) {
     }
 }

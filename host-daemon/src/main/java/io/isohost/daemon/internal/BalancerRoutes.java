@@ -12,9 +12,11 @@ import java.util.Map;
 /** Hands every deployment's routes to the load balancer's routing table; a container is a backend named after it. */
 public final class BalancerRoutes implements RouteListener {
     private final RoutingTable table;
+    private final java.util.function.Function<String, String> tenantOfService;
 
-    public BalancerRoutes(RoutingTable table) {
+    public BalancerRoutes(RoutingTable table, java.util.function.Function<String, String> tenantOfService) {
         this.table = table;
+        this.tenantOfService = tenantOfService;
     }
 
     @Override
@@ -28,7 +30,7 @@ public final class BalancerRoutes implements RouteListener {
             for (int i = 0; i < r.endpoints().size(); i++) {
                 backends.add(Backend.of(r.containers().get(i).replace('.', '_'), r.endpoints().get(i)));
             }
-            out.add(new ComponentRoute(r.component(), r.urlPatterns(), backends));
+            out.add(new ComponentRoute(r.component(), r.urlPatterns(), backends, tenantOfService.apply(r.service())));
         }
         table.replaceRoutes(out);
     }

@@ -59,6 +59,7 @@ public final class Services implements AutoCloseable {
     private final MeterRegistry meters;
     private final javax.management.MBeanServer mbeans;
     private final ServiceChoosers choosers;
+    private final Map<String, String> tenants = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Services(ContainerHost host, DeploymentManager manager, Path dataDirectory, Clock clock, MeterRegistry meters) {
         this(host, manager, dataDirectory, clock, meters, new ServiceChoosers());
@@ -99,6 +100,7 @@ public final class Services implements AutoCloseable {
                     DeploymentGenerator g = create(Generators.load(gen), d, params);
                     Deployment current = currentDeploymentOf(d.name());
                     services.put(d.name(), new Service(d, Path.of(props.getProperty("descriptor")), gen, params, g, current));
+                    tenants.put(d.name(), d.tenant());
                     register(d.name());
                 } catch (DescriptorException | RuntimeException e) {
                     log.warn("service state {} cannot be restored: {}", p, e.getMessage());
@@ -173,6 +175,14 @@ public final class Services implements AutoCloseable {
                 "regenerate");
     }
 
+    /**
+     * The tenant a service's descriptor names, or {@code ""} for no such service. Lock-free, for the
+     * balancer's route listener, which the deployment manager calls while it applies.
+     */
+    public String tenantOf(String service) {
+        return tenants.getOrDefault(service, "");
+    }
+
     public synchronized Optional<Service> service(String name) {
         return Optional.ofNullable(services.get(name));
     }
@@ -210,6 +220,7 @@ public final class Services implements AutoCloseable {
             containers.addAll(DeploymentMapping.targets(each.descriptor(), each.deployment()));
         }
         checkCapacity(containers);
+        tenants.put(s.descriptor().name(), s.descriptor().tenant());
         if (services.put(s.descriptor().name(), s) == null) {
             register(s.descriptor().name());
         }

@@ -59,6 +59,7 @@ public final class Dispatcher extends Handler.Abstract {
     private final HttpClient client;
     private final Scheduler scheduler;
     private final Optional<TargetChooser> chooser;
+    private final QueueShares shares;
     private final MeterRegistry meters;
     private final Map<String, BackendState> backends = new HashMap<>();
     private volatile PathMappings<RouteState> table = new PathMappings<>();
@@ -73,22 +74,26 @@ public final class Dispatcher extends Handler.Abstract {
         this.client = client;
         this.scheduler = scheduler;
         this.chooser = chooser;
+        this.shares = new QueueShares(config.tenantQueueShares(), config.queueCapacity());
         this.meters = meters;
     }
 
     /** A component's backends and its queue. */
     final class RouteState {
         final String component;
+        final String tenant;
         final List<BackendState> members;
         final ArrayDeque<Exchange> queue = new ArrayDeque<>();
         final Timer queueTime;
         final Counter rejectedQueueFull;
         final Counter rejectedQueueTimeout;
         final Counter rejectedNoBackend;
+        final Counter rejectedTenantShare;
         final java.util.concurrent.atomic.AtomicInteger waiting;
 
-        RouteState(String component, List<BackendState> members) {
+        RouteState(String component, String tenant, List<BackendState> members) {
             this.component = component;
+            this.tenant = tenant;
             this.members = members;
             this.waiting = queued.computeIfAbsent(component, c -> meters.gauge("isohost_lb_queued",
                     List.of(io.micrometer.core.instrument.Tag.of("component", c)), new java.util.concurrent.atomic.AtomicInteger()));
@@ -97,6 +102,7 @@ public final class Dispatcher extends Handler.Abstract {
             this.rejectedQueueFull = reject("queue-full");
             this.rejectedQueueTimeout = reject("queue-timeout");
             this.rejectedNoBackend = reject("no-backend");
+            this.rejectedTenantShare = reject("tenant-share");
         }
 
         private Counter reject(String reason) {
@@ -126,7 +132,7 @@ public final class Dispatcher extends Handler.Abstract {
                 members.add(s);
             }
             RouteState previous = routes.get(r.component());
-            RouteState state = new RouteState(r.component(), List.copyOf(members));
+            RouteState state = new RouteState(r.component(), r.tenant(), List.copyOf(members));
             if (previous != null) {
                 synchronized (previous.queue) {
                     state.queue.addAll(previous.queue); // waiting requests keep their place
@@ -174,6 +180,7 @@ public final class Dispatcher extends Handler.Abstract {
         final long arrived = System.nanoTime();
         final Set<String> tried = new HashSet<>();
         String preferred;
+        String queuedAs; // the tenant whose queue share it holds while it waits
         Scheduler.Task timeout;
 
         Exchange(Request request, Response response, Callback callback, RouteState route, byte[] body, String path) {
@@ -269,6 +276,13 @@ public final class Dispatcher extends Handler.Abstract {
                         "component '" + route.component + "' is overloaded: its queue is full");
                 return;
             }
+            if (!shares.tryEnter(route.tenant)) {
+                route.rejectedTenantShare.increment();
+                reply(ex.response, ex.callback, HttpStatus.SERVICE_UNAVAILABLE_503,
+                        "tenant '" + route.tenant + "' has used its share of the balancer's queue");
+                return;
+            }
+            ex.queuedAs = route.tenant;
             route.queue.addLast(ex);
             route.waiting.incrementAndGet();
         }
@@ -288,6 +302,7 @@ public final class Dispatcher extends Handler.Abstract {
             removed = route.queue.remove(ex);
             if (removed) {
                 route.waiting.decrementAndGet();
+                shares.leave(ex.queuedAs);
             }
         }
         if (removed) {
@@ -360,10 +375,27 @@ public final class Dispatcher extends Handler.Abstract {
 
     /** A permit came free on {@code b}: hand it to the oldest request waiting for it. */
     private void released(BackendState b) {
+        // routes sharing the backend are served oldest waiting request first, so none starves
+        List<RouteState> waiting = new ArrayList<>();
+        List<Long> since = new ArrayList<>();
         for (RouteState r : routes.values()) {
             if (r.members.contains(b)) {
-                drain(r);
+                synchronized (r.queue) {
+                    Exchange head = r.queue.peekFirst();
+                    if (head != null) {
+                        waiting.add(r);
+                        since.add(head.arrived);
+                    }
+                }
             }
+        }
+        Integer[] order = new Integer[waiting.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingLong(since::get));
+        for (int i : order) {
+            drain(waiting.get(i));
         }
     }
 
@@ -388,6 +420,7 @@ public final class Dispatcher extends Handler.Abstract {
                     if (picked != null) {
                         it.remove();
                         route.waiting.decrementAndGet();
+                        shares.leave(ex.queuedAs);
                         next = ex;
                         break;
                     }
