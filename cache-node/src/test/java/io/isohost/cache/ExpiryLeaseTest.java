@@ -58,6 +58,32 @@ class ExpiryLeaseTest {
     }
 
     @Test
+    void expiredEntriesLeaveTheServersAndIdleOnesBecomeTombstones() throws Exception {
+        int[] before = servers.stream().mapToInt(TriadServer::entryCount).toArray();
+        try (TriadClient c = TriadClient.connect(cfg)) {
+            for (int i = 0; i < 20; i++) {
+                c.cache("expiring").put(b("gone" + i), b("v"));
+            }
+            c.cache("idle").put(b("idle-gone"), b("v"));
+            Thread.sleep(300);
+            for (TriadServer s : servers) {
+                assertTrue(s.entryCount() >= 20, "every server holds the entries at first");
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            boolean swept = false;
+            while (!swept && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                swept = true;
+                for (int i = 0; i < servers.size(); i++) {
+                    swept &= servers.get(i).entryCount() <= before[i] + 1;
+                }
+            }
+            assertTrue(swept, "expired entries were dropped on every server");
+            assertNull(c.cache("idle").get(b("idle-gone")));
+        }
+    }
+
+    @Test
     void readsKeepAnIdleEntryAliveAndItExpiresWithoutThem() throws Exception {
         try (TriadClient c = TriadClient.connect(cfg)) {
             CacheClient cache = c.cache("idle");

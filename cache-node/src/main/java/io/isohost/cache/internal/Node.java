@@ -42,6 +42,13 @@ public final class Node implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     private static final int KEY_LOCKS = 4096;
     private static final int PAGE = 2000;
+    /**
+     * Tombstones are kept this long; a server that was away longer starts empty, so it cannot bring back
+     * entries whose tombstones are gone.
+     */
+    static final long TOMBSTONE_TTL_MS = Duration.ofHours(24).toMillis();
+    /** Past its expire timeout by this much, an entry is dropped (servers' clocks differ a little). */
+    private static final long EXPIRED_GRACE_MS = 1000;
     /** How long the third-copy sender gathers before it sends: the third copy lags by this much at most, plus transit. */
     private static final long ASYNC_GATHER_NANOS = 2_000_000;
 
@@ -130,6 +137,13 @@ public final class Node implements Closeable {
         store = new Store(cfg.dataDir().resolve("store"), cfg.fsync());
         boot = store.nextBoot();
         long now = System.currentTimeMillis();
+        long alive = store.lastAlive();
+        if (alive > 0 && now - alive > TOMBSTONE_TTL_MS) {
+            log.warn("triad server {} was away since {}, longer than tombstones are kept: starting empty",
+                    cfg.self(), java.time.Instant.ofEpochMilli(alive));
+            store.clear();
+        }
+        store.markAlive(now);
         long[] max = {0};
         store.forEach(r -> {
             entries.put(r.mnode().keyHash(), new Entry(r.cache(), r.key(), r.mnode(), now));
@@ -1177,7 +1191,11 @@ public final class Node implements Closeable {
 
     // ---------------------------------------------------------------- housekeeping
 
-    /** Every second: leases that ran out go; every minute: values no m-node points at go. */
+    /**
+     * Every second: leases that ran out go; entries past their expire timeout and old tombstones are dropped;
+     * the owner removes idle entries through the replicated path (only it sees their reads). Every minute:
+     * values no m-node points at go, and the server records that it is alive.
+     */
     private void sweeper() {
         long lastGc = System.currentTimeMillis();
         while (running) {
@@ -1188,13 +1206,74 @@ public final class Node implements Closeable {
             try {
                 long now = System.currentTimeMillis();
                 leases.values().removeIf(l -> l.until < now);
+                for (Entry e : entries.values()) {
+                    MNode m = e.m;
+                    if (m.removed() ? now - m.modifiedTime() > TOMBSTONE_TTL_MS
+                            : m.expireTimeout() >= 0 && now > m.modifiedTime() + m.expireTimeout() + EXPIRED_GRACE_MS) {
+                        drop(e);
+                    } else if (ready && !m.removed() && m.idleTimeout() >= 0
+                            && now >= Math.max(e.accessTime, m.modifiedTime()) + m.idleTimeout()) {
+                        expireIdle(e);
+                    }
+                }
                 if (now - lastGc > 60_000) {
                     lastGc = now;
+                    store.markAlive(now);
                     collectValues();
                 }
             } catch (RuntimeException e) {
                 log.warn("sweep failed: {}", e.toString());
             }
+        }
+    }
+
+    private void drop(Entry e) {
+        ReentrantLock al = applyLock(e.m.keyHash());
+        al.lock();
+        try {
+            if (entries.remove(e.m.keyHash(), e)) {
+                store.delete(e.m.keyHash());
+            }
+        } finally {
+            al.unlock();
+        }
+    }
+
+    /** The owner turns an idle-expired entry into a tombstone, replicated like any removal. */
+    private void expireIdle(Entry e) {
+        Hash kh = e.m.keyHash();
+        int slot = Ordering.slot(kh, n);
+        Lock slotLock = slotLocks[slot].readLock();
+        if (ownerCheck(slot) != null || !slotLock.tryLock()) {
+            return;
+        }
+        ReentrantLock kl = writeLock(kh);
+        kl.lock();
+        try {
+            long now = System.currentTimeMillis();
+            Entry cur = entries.get(kh);
+            if (cur != e || cur.m.live(now, cur.accessTime) || ownerCheck(slot) != null) {
+                return;
+            }
+            MNode tomb = new MNode(kh, Hash.ZERO, 0, nextVersion(cur.m.version()), MNode.REMOVED, -1, -1, -1, now, now);
+            ReqId none = new ReqId(0, 0);
+            List<Peer> followers = followers(slot);
+            if (n > 1) {
+                if (followers.isEmpty()
+                        || replicateTo(followers.getFirst(), cur.cache, cur.key, tomb, null, null, none, new byte[0],
+                        () -> persist(cur.cache, cur.key, tomb, null)) != Proto.OK) {
+                    return;
+                }
+                publish(cur.cache, cur.key, tomb, now);
+                if (followers.size() > 1) {
+                    enqueueAsync(followers.get(1), cur.cache, cur.key, tomb, null, none, new byte[0]);
+                }
+            } else {
+                apply(cur.cache, cur.key, tomb, null, now);
+            }
+        } finally {
+            kl.unlock();
+            slotLock.unlock();
         }
     }
 

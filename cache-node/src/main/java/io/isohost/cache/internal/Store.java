@@ -72,6 +72,45 @@ public final class Store implements Closeable {
         }
     }
 
+    /** When this server last recorded itself alive (epoch ms), 0 if never. */
+    public long lastAlive() {
+        try {
+            byte[] v = db.get(meta, "alive".getBytes(StandardCharsets.US_ASCII));
+            return v == null ? 0 : new Buf.In(v).i64();
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void markAlive(long now) {
+        try {
+            db.put(meta, writeOptions, "alive".getBytes(StandardCharsets.US_ASCII), new Buf().i64(now).toBytes());
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Drops every m-node and value (the boot counter stays). */
+    public void clear() {
+        byte[] first = new byte[Hash.LENGTH];
+        byte[] last = new byte[Hash.LENGTH + 1];
+        java.util.Arrays.fill(last, (byte) 0xff);
+        try {
+            db.deleteRange(mnodes, writeOptions, first, last);
+            db.deleteRange(values, writeOptions, first, last);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void delete(Hash keyHash) {
+        try {
+            db.delete(mnodes, writeOptions, keyHash.bytes());
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public void forEach(Consumer<Record> action) {
         try (RocksIterator it = db.newIterator(mnodes)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {

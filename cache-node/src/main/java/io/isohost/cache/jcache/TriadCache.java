@@ -75,6 +75,8 @@ final class TriadCache<K, V> implements Cache<K, V> {
     private final CacheLoader<K, V> loader;
     private final CacheWriter<? super K, ? super V> writer;
     private final List<Registration<K, V>> listeners = new CopyOnWriteArrayList<>();
+    private final Management.Statistics stats = new Management.Statistics();
+    private final Management.Config configBean = new Management.Config(this);
     private volatile boolean closed;
 
     TriadCache(TriadCacheManager manager, String name, MutableConfiguration<K, V> cfg, CacheClient client) {
@@ -87,6 +89,25 @@ final class TriadCache<K, V> implements Cache<K, V> {
         this.writer = cfg.getCacheWriterFactory() == null ? null : cfg.getCacheWriterFactory().create();
         for (CacheEntryListenerConfiguration<K, V> l : cfg.getCacheEntryListenerConfigurations()) {
             listeners.add(register(l));
+        }
+        statistics(cfg.isStatisticsEnabled());
+        management(cfg.isManagementEnabled());
+    }
+
+    void statistics(boolean on) {
+        cfg.setStatisticsEnabled(on);
+        Management.register(stats, Management.name("CacheStatistics", this), on);
+    }
+
+    void management(boolean on) {
+        cfg.setManagementEnabled(on);
+        Management.register(configBean, Management.name("CacheConfiguration", this), on);
+    }
+
+    private void counted(java.util.concurrent.atomic.LongAdder counter, java.util.concurrent.atomic.LongAdder nanos, long t0) {
+        if (cfg.isStatisticsEnabled()) {
+            counter.increment();
+            nanos.add(System.nanoTime() - t0);
         }
     }
 
@@ -203,15 +224,18 @@ final class TriadCache<K, V> implements Cache<K, V> {
 
     @Override
     public V get(K key) {
+        long t0 = System.nanoTime();
         byte[] k = key(key);
         try {
             byte[] v = client.get(k);
             if (v != null) {
+                counted(stats.hits, stats.getNanos, t0);
                 return object(v);
             }
         } catch (TriadException e) {
             throw triad(e);
         }
+        counted(stats.misses, stats.getNanos, t0);
         return load(key, k);
     }
 
@@ -314,6 +338,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
     }
 
     private void putInternal(K key, V value, boolean writeThrough) {
+        long t0 = System.nanoTime();
         byte[] k = key(key);
         byte[] v = value(value);
         if (writeThrough) {
@@ -326,6 +351,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
                         ? client.write(k, null, Condition.ANY, null, true, Expiry.DEFAULT)
                         : client.write(k, v, Condition.ANY, null, !listeners.isEmpty(), x);
                 if (x != null) {
+                    counted(stats.puts, stats.putNanos, t0);
                     fire(o.hadOld() ? EventType.UPDATED : EventType.CREATED, key, value, o.oldValue());
                 }
                 return;
@@ -344,6 +370,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
                 }
                 if (o.applied()) {
                     if (x != null) {
+                        counted(stats.puts, stats.putNanos, t0);
                         fire(cur == null ? EventType.CREATED : EventType.UPDATED, key, value, cur == null ? null : cur.value());
                     }
                     return;
@@ -381,13 +408,16 @@ final class TriadCache<K, V> implements Cache<K, V> {
 
     @Override
     public V getAndPut(K key, V value) {
+        long t0 = System.nanoTime();
         byte[] k = key(key);
         byte[] v = value(value);
         writeThrough(key, value);
         try {
             Expiry x = expiryFor(true);
             Outcome o = client.write(k, x == null ? null : v, Condition.ANY, null, true, x == null ? Expiry.DEFAULT : x);
+            counted(o.hadOld() ? stats.hits : stats.misses, stats.getNanos, t0);
             if (x != null) {
+                counted(stats.puts, stats.putNanos, t0);
                 fire(o.hadOld() ? EventType.UPDATED : EventType.CREATED, key, value, o.oldValue());
             }
             return object(o.oldValue());
@@ -435,6 +465,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
 
     @Override
     public boolean putIfAbsent(K key, V value) {
+        long t0 = System.nanoTime();
         byte[] k = key(key);
         byte[] v = value(value);
         try {
@@ -445,6 +476,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
             boolean applied = client.write(k, v, Condition.ABSENT, null, false, x).applied();
             if (applied) {
                 writeThrough(key, value);
+                counted(stats.puts, stats.putNanos, t0);
                 fire(EventType.CREATED, key, value, null);
             }
             return applied;
@@ -455,11 +487,13 @@ final class TriadCache<K, V> implements Cache<K, V> {
 
     @Override
     public boolean remove(K key) {
+        long t0 = System.nanoTime();
         byte[] k = key(key);
         deleteThrough(key);
         try {
             Outcome o = client.write(k, null, Condition.ANY, null, true, Expiry.DEFAULT);
             if (o.applied()) {
+                counted(stats.removals, stats.removeNanos, t0);
                 fire(EventType.REMOVED, key, null, o.oldValue());
             }
             return o.applied();
@@ -470,12 +504,14 @@ final class TriadCache<K, V> implements Cache<K, V> {
 
     @Override
     public boolean remove(K key, V oldValue) {
+        long t0 = System.nanoTime();
         byte[] k = key(key);
         byte[] old = value(oldValue);
         try {
             Outcome o = client.write(k, null, Condition.VALUE_EQUALS, old, false, Expiry.DEFAULT);
             if (o.applied()) {
                 deleteThrough(key);
+                counted(stats.removals, stats.removeNanos, t0);
                 fire(EventType.REMOVED, key, null, old);
             }
             return o.applied();
@@ -486,11 +522,14 @@ final class TriadCache<K, V> implements Cache<K, V> {
 
     @Override
     public V getAndRemove(K key) {
+        long t0 = System.nanoTime();
         byte[] k = key(key);
         deleteThrough(key);
         try {
             Outcome o = client.write(k, null, Condition.ANY, null, true, Expiry.DEFAULT);
+            counted(o.applied() ? stats.hits : stats.misses, stats.getNanos, t0);
             if (o.applied()) {
+                counted(stats.removals, stats.removeNanos, t0);
                 fire(EventType.REMOVED, key, null, o.oldValue());
             }
             return object(o.oldValue());
@@ -501,6 +540,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
 
     @Override
     public boolean replace(K key, V oldValue, V newValue) {
+        long t0 = System.nanoTime();
         byte[] k = key(key);
         byte[] old = value(oldValue);
         byte[] v = value(newValue);
@@ -509,6 +549,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
             Outcome o = client.write(k, x == null ? null : v, Condition.VALUE_EQUALS, old, false, x == null ? Expiry.DEFAULT : x);
             if (o.applied() && x != null) {
                 writeThrough(key, newValue);
+                counted(stats.puts, stats.putNanos, t0);
                 fire(EventType.UPDATED, key, newValue, old);
             }
             return o.applied();
@@ -529,15 +570,18 @@ final class TriadCache<K, V> implements Cache<K, V> {
     }
 
     private byte[] getAndReplaceInternal(K key, V value) {
+        long t0 = System.nanoTime();
         byte[] k = key(key);
         byte[] v = value(value);
         try {
             Expiry x = expiryFor(true);
             Outcome o = client.write(k, x == null ? null : v, Condition.PRESENT, null, true, x == null ? Expiry.DEFAULT : x);
+            counted(o.applied() ? stats.hits : stats.misses, stats.getNanos, t0);
             if (!o.applied()) {
                 return null;
             }
             writeThrough(key, value);
+            counted(stats.puts, stats.putNanos, t0);
             fire(EventType.UPDATED, key, value, o.oldValue());
             return o.oldValue();
         } catch (TriadException e) {
@@ -898,6 +942,8 @@ final class TriadCache<K, V> implements Cache<K, V> {
     public void close() {
         if (!closed) {
             closed = true;
+            Management.register(stats, Management.name("CacheStatistics", this), false);
+            Management.register(configBean, Management.name("CacheConfiguration", this), false);
             manager.closed(this);
             for (Object o : Arrays.asList(loader, writer, expiry)) {
                 if (o instanceof AutoCloseable c) {

@@ -170,7 +170,7 @@ public final class TriadCacheManager implements CacheManager {
         open();
         TriadCache<?, ?> c = caches.get(cacheName);
         if (c != null) {
-            c.config().setManagementEnabled(enabled);
+            c.management(enabled);
         }
     }
 
@@ -179,7 +179,7 @@ public final class TriadCacheManager implements CacheManager {
         open();
         TriadCache<?, ?> c = caches.get(cacheName);
         if (c != null) {
-            c.config().setStatisticsEnabled(enabled);
+            c.statistics(enabled);
         }
     }
 

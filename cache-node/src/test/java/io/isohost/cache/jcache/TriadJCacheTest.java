@@ -122,6 +122,28 @@ class TriadJCacheTest {
     }
 
     @Test
+    void statisticsAndConfigurationBeans() throws Exception {
+        Cache<String, String> c = manager.createCache("counted", new MutableConfiguration<String, String>()
+                .setStatisticsEnabled(true).setManagementEnabled(true));
+        c.put("a", "1");
+        c.get("a");
+        c.get("missing");
+        c.remove("a");
+        javax.management.MBeanServer mbs = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName stats = new javax.management.ObjectName(
+                "javax.cache:type=CacheStatistics,CacheManager=urn.isohost.triad.test,Cache=counted");
+        assertEquals(1L, mbs.getAttribute(stats, "CacheHits"));
+        assertEquals(1L, mbs.getAttribute(stats, "CacheMisses"));
+        assertEquals(1L, mbs.getAttribute(stats, "CachePuts"));
+        assertEquals(1L, mbs.getAttribute(stats, "CacheRemovals"));
+        assertEquals(true, mbs.getAttribute(new javax.management.ObjectName(
+                "javax.cache:type=CacheConfiguration,CacheManager=urn.isohost.triad.test,Cache=counted"), "StatisticsEnabled"));
+        manager.enableStatistics("counted", false);
+        assertFalse(mbs.isRegistered(stats));
+        manager.destroyCache("counted");
+    }
+
+    @Test
     void expiryPolicies() throws Exception {
         Cache<String, String> created = manager.createCache("created", new MutableConfiguration<String, String>()
                 .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 300))));
