@@ -46,6 +46,9 @@ public final class Daemon implements AutoCloseable {
     private Services services;
     private LoadBalancer balancer;
     private PerformanceLoop performance;
+    private io.isohost.daemon.internal.BalancerContainer balancerContainer;
+    /** The share of the host's CPU the balancer's own container is guaranteed. */
+    static final double BALANCER_CPU_GUARANTEE = 0.1;
     /** How often generators are asked again with the latest measurements. */
     static final Duration PERFORMANCE_PERIOD = Duration.ofSeconds(10);
     private final java.util.concurrent.ScheduledExecutorService ticker =
@@ -111,8 +114,11 @@ public final class Daemon implements AutoCloseable {
             }
             var choosers = new io.isohost.daemon.service.ServiceChoosers();
             if (settings.routerPort() != 0) {
+                var own = new io.isohost.daemon.internal.BalancerContainer(containers, BALANCER_CPU_GUARANTEE);
                 daemon.balancer = LoadBalancer.start(settings.bindAddress(), settings.routerPort(), config.balancer(),
-                        java.util.Optional.of(choosers), daemon.metrics.registry());
+                        java.util.Optional.of(choosers), daemon.metrics.registry(), own);
+                daemon.balancerContainer = own;
+                daemon.ticker.scheduleAtFixedRate(own::charge, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
                 // a route's tenant (for queue shares) is its service's, known once services exist
                 daemon.deployments.addRouteListener(new BalancerRoutes(daemon.balancer,
                         service -> daemon.services == null ? "" : daemon.services.tenantOf(service)));
@@ -166,6 +172,11 @@ public final class Daemon implements AutoCloseable {
     /** The host's load balancer, if it runs (router port not 0). */
     public java.util.Optional<LoadBalancer> balancer() {
         return java.util.Optional.ofNullable(balancer);
+    }
+
+    /** The balancer's own container, if the balancer runs. */
+    public java.util.Optional<io.isohost.daemon.internal.BalancerContainer> balancerContainer() {
+        return java.util.Optional.ofNullable(balancerContainer);
     }
 
     public PerformanceLoop performance() {

@@ -107,7 +107,7 @@ class DaemonTest {
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.body().contains("isohost_policy_denials_total{container=\"x\",resource=\"requests\"}"), metrics.body());
         assertTrue(metrics.body().contains("isohost_host_memory_total_bytes"), "host memory from OSHI");
-        assertTrue(metrics.body().contains("isohost_containers 2.0"), "container count, with the generators' own");
+        assertTrue(metrics.body().contains("isohost_containers 3.0"), "container count, with the generators' and the balancer's own");
     }
 
     private HttpResponse<String> post(URI uri, String body) throws Exception {

@@ -106,6 +106,12 @@ class ServicesTest {
         }
         assertEquals(404, get(router.resolve("/nowhere")));
 
+        // the balancer is a component of its own container: guaranteed CPU, and its CPU metered there
+        daemon.balancerContainer().orElseThrow().charge();
+        var own = daemon.containers().container("isohost-balancer").orElseThrow();
+        assertEquals(0.1, own.policies().cpuGuarantee(), 1e-9);
+        assertTrue(own.domain("cpu-time").orElseThrow().usage().charged() > 0, "the balancer's CPU is charged to its container");
+
         // what the balancer and containers measured reaches the generators as performance data
         var data = daemon.performance().tick();
         assertTrue(data.component("bid").requestRate() > 0, "the balancer's request rate, summed by component: " + data);

@@ -43,7 +43,17 @@ public final class LoadBalancer implements RoutingTable, AutoCloseable {
     /** Starts listening on {@code address:port} (0 for any free port); a failure leaves nothing running. */
     public static LoadBalancer start(String address, int port, BalancerConfig config, Optional<TargetChooser> chooser,
                                      MeterRegistry meters) throws IOException {
-        var clientThreads = new QueuedThreadPool(64, 4);
+        return start(address, port, config, chooser, meters, Thread.ofPlatform().factory());
+    }
+
+    /**
+     * As {@link #start(String, int, BalancerConfig, Optional, MeterRegistry)}, with the balancer's
+     * request threads (server and backend client) made by {@code threads}: a host binds them to the
+     * balancer's own container so that its CPU is metered and guaranteed there.
+     */
+    public static LoadBalancer start(String address, int port, BalancerConfig config, Optional<TargetChooser> chooser,
+                                     MeterRegistry meters, java.util.concurrent.ThreadFactory threads) throws IOException {
+        var clientThreads = new QueuedThreadPool(64, 4, 60_000, -1, null, null, threads);
         clientThreads.setName("lb-client");
         var connector = new ClientConnector();
         connector.setConnectTimeout(config.connectTimeout());
@@ -60,9 +70,9 @@ public final class LoadBalancer implements RoutingTable, AutoCloseable {
         client.setUserAgentField(null);
         client.setRequestBufferSize(REQUEST_HEADER_BYTES);
         var scheduler = new ScheduledExecutorScheduler("lb-scheduler", true);
-        var threads = new QueuedThreadPool(200, 8);
-        threads.setName("lb");
-        Server server = new Server(threads);
+        var serverThreads = new QueuedThreadPool(200, 8, 60_000, -1, null, null, threads);
+        serverThreads.setName("lb");
+        Server server = new Server(serverThreads);
         var listen = new ServerConnector(server, 1, 1);
         listen.setHost(address);
         listen.setPort(port);
