@@ -47,6 +47,7 @@ public final class Daemon implements AutoCloseable {
     private LoadBalancer balancer;
     private PerformanceLoop performance;
     private io.isohost.daemon.internal.BalancerContainer balancerContainer;
+    private io.isohost.cache.TriadServer triad;
     /** The share of the host's CPU the balancer's own container is guaranteed. */
     static final double BALANCER_CPU_GUARANTEE = 0.1;
     /** How often generators are asked again with the latest measurements. */
@@ -92,6 +93,7 @@ public final class Daemon implements AutoCloseable {
         ContainerHost containers = ContainerHost.create(hostSettings, registry, new CpuArbiter());
         JmxAgent jmx = null;
         Server admin = null;
+        io.isohost.cache.TriadServer triad = null;
         try {
             jmx = new JmxAgent(mbeans, settings.bindAddress(), settings.jmxPort());
             admin = new Server(new QueuedThreadPool(16, 2));
@@ -111,6 +113,14 @@ public final class Daemon implements AutoCloseable {
                 daemon.deployments.recover();
             } catch (DeploymentManager.DeploymentException e) {
                 log.warn("recovered deployment with failures: {}", e.getMessage());
+            }
+            if (config.triad().isPresent()) {
+                try {
+                    triad = io.isohost.cache.TriadServer.start(io.isohost.cache.TriadConfig.load(config.triad().get()));
+                    daemon.triad = triad;
+                } catch (RuntimeException e) {
+                    throw new IOException("the embedded triad server (" + config.triad().get() + ") cannot start: " + e.getMessage(), e);
+                }
             }
             var choosers = new io.isohost.daemon.service.ServiceChoosers();
             if (settings.routerPort() != 0) {
@@ -132,6 +142,9 @@ public final class Daemon implements AutoCloseable {
             log.info("isohost host ready: admin {} , JMX {}", daemon.adminUri(), jmx.url());
             return daemon;
         } catch (IOException | RuntimeException e) {
+            if (triad != null) {
+                triad.close();
+            }
             if (admin != null) {
                 try {
                     admin.stop();
@@ -172,6 +185,11 @@ public final class Daemon implements AutoCloseable {
     /** The host's load balancer, if it runs (router port not 0). */
     public java.util.Optional<LoadBalancer> balancer() {
         return java.util.Optional.ofNullable(balancer);
+    }
+
+    /** The triad cache server embedded in this host, if its configuration names one. */
+    public java.util.Optional<io.isohost.cache.TriadServer> triad() {
+        return java.util.Optional.ofNullable(triad);
     }
 
     /** The balancer's own container, if the balancer runs. */
@@ -218,6 +236,9 @@ public final class Daemon implements AutoCloseable {
         }
         if (balancer != null) {
             balancer.close();
+        }
+        if (triad != null) {
+            triad.close();
         }
         containers.close();
         jmx.close();

@@ -22,9 +22,14 @@ import java.util.List;
  * jar): the daemon's settings plus the custom resources to register at start.
  */
 public record HostConfig(DaemonSettings settings, List<String> resources, List<String> resourceDefinitions,
-                         io.isohost.lb.BalancerConfig balancer) {
+                         io.isohost.lb.BalancerConfig balancer, java.util.Optional<Path> triad) {
     public HostConfig(DaemonSettings settings, List<String> resources, List<String> resourceDefinitions) {
-        this(settings, resources, resourceDefinitions, io.isohost.lb.BalancerConfig.defaults());
+        this(settings, resources, resourceDefinitions, io.isohost.lb.BalancerConfig.defaults(), java.util.Optional.empty());
+    }
+
+    /** The same host configuration with other settings (command-line options win over the file). */
+    public HostConfig withSettings(DaemonSettings other) {
+        return new HostConfig(other, resources, resourceDefinitions, balancer, triad);
     }
 
     public static final String NAMESPACE = "urn:isohost:host:1";
@@ -114,7 +119,10 @@ public record HostConfig(DaemonSettings settings, List<String> resources, List<S
         } catch (IllegalArgumentException e) {
             throw new InvalidConfig(file + ": load-balancer: " + e.getMessage());
         }
-        return new HostConfig(s, List.copyOf(resources), List.copyOf(definitions), balancer);
+        Element triad = child(doc.getDocumentElement(), "triad");
+        java.util.Optional<Path> triadConfig = triad == null ? java.util.Optional.empty()
+                : java.util.Optional.of(file.toAbsolutePath().getParent().resolve(triad.getAttribute("config")));
+        return new HostConfig(s, List.copyOf(resources), List.copyOf(definitions), balancer, triadConfig);
     }
 
     private static ErrorHandler collect(Path file, List<String> problems) {

@@ -43,6 +43,7 @@ public final class Isohost {
                                          replace a service's deployment generator while it runs
               allocate SERVICE N         give a service N containers; its generator decides their use
               lb --config FILE           run the load balancer alone, with static routes (docs/lb.md)
+              triad --config FILE        run one triad cache server (docs/cache.md)
               demo                       RUBiS end to end: start a host, submit RUBiS, load a small database,
                                          run the client emulator for 30 s, print its table, leave the host up
               rubis load [--scale S]     generate a RUBiS database (default scale 0.01) with a progress bar
@@ -82,6 +83,9 @@ public final class Isohost {
         if (args.length > 0 && args[0].equals("lb")) {
             return io.isohost.lb.LbCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length));
         }
+        if (args.length > 0 && args[0].equals("triad")) {
+            return io.isohost.cache.TriadMain.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         List<String> rest = new ArrayList<>();
         Map<String, String> options = new LinkedHashMap<>();
         try {
@@ -94,7 +98,7 @@ public final class Isohost {
             }
             String verb = rest.removeFirst();
             return switch (verb) {
-                case "start" -> start(new HostConfig(settings, config.resources(), config.resourceDefinitions()));
+                case "start" -> start(config.withSettings(settings));
                 case "status" -> status(settings, options.containsKey("--json"));
                 case "quota" -> quota(settings, rest, options);
                 case "stop" -> stop(settings);
