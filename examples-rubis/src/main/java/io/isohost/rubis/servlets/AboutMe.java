@@ -20,12 +20,7 @@ public class AboutMe extends RubisServlet {
     @Override
     protected String page(HttpServletRequest req) throws SQLException {
         String nickname = param(req, "nickname");
-        String password = param(req, "password");
-        return read(c -> {
-            int userId = authenticate(c, nickname, password);
-            if (userId < 0) {
-                return new Html("About me").p("Sorry, you don't have an account on RUBiS: you must register first.").end();
-            }
+        return asUser(req, "About me", (c, userId) -> {
             Html page = new Html("About " + nickname);
             try (var s = prepare(c, "SELECT firstname, lastname, email, creation_date, rating FROM users WHERE id=?", userId);
                  ResultSet r = s.executeQuery()) {

@@ -11,16 +11,10 @@ public class BuyNow extends RubisServlet {
     @Override
     protected String page(HttpServletRequest req) throws SQLException {
         int itemId = intParam(req, "itemId");
-        String nickname = param(req, "nickname");
-        String password = param(req, "password");
-        return read(c -> {
-            int userId = authenticate(c, nickname, password);
-            if (userId < 0) {
-                return new Html("Buy now").p("Sorry, you don't have an account on RUBiS: you must register first.").end();
-            }
+        return asUser(req, "Buy now", (c, userId) -> {
             Item item = Item.load(c, itemId);
             if (item == null) {
-                return new Html("Buy now").p("Sorry, this item does not exist.").end();
+                return Item.missing("Buy now");
             }
             Html page = new Html("You are about to buy " + item.name());
             item.print(page, Math.max(item.maxBid(), item.initialPrice()));

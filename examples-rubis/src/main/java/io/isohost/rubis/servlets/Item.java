@@ -13,6 +13,11 @@ record Item(int id, String name, String description, double initialPrice, int qu
             double buyNow, int nbOfBids, double maxBid, Timestamp startDate, Timestamp endDate, int seller, int category,
             String sellerNickname) {
 
+    /** The page for an item id that does not exist. */
+    static String missing(String title) {
+        return new Html(title).p("Sorry, this item does not exist.").end();
+    }
+
     static Item load(Connection c, int id) throws SQLException {
         // the seller's nickname comes with the item, where RUBiS asked for it separately
         try (PreparedStatement s = c.prepareStatement(

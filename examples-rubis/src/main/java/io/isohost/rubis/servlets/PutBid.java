@@ -12,16 +12,10 @@ public class PutBid extends RubisServlet {
     @Override
     protected String page(HttpServletRequest req) throws SQLException {
         int itemId = intParam(req, "itemId");
-        String nickname = param(req, "nickname");
-        String password = param(req, "password");
-        return read(c -> {
-            int userId = authenticate(c, nickname, password);
-            if (userId < 0) {
-                return new Html("Bid").p("Sorry, you don't have an account on RUBiS: you must register first.").end();
-            }
+        return asUser(req, "Bid", (c, userId) -> {
             Item item = Item.load(c, itemId);
             if (item == null) {
-                return new Html("Bid").p("Sorry, this item does not exist.").end();
+                return Item.missing("Bid");
             }
             double highest;
             int count;

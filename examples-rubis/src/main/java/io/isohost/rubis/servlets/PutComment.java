@@ -12,13 +12,7 @@ public class PutComment extends RubisServlet {
     protected String page(HttpServletRequest req) throws SQLException {
         int to = intParam(req, "to");
         int itemId = intParam(req, "itemId");
-        String nickname = param(req, "nickname");
-        String password = param(req, "password");
-        return read(c -> {
-            int userId = authenticate(c, nickname, password);
-            if (userId < 0) {
-                return new Html("Comment").p("Sorry, you don't have an account on RUBiS: you must register first.").end();
-            }
+        return asUser(req, "Comment", (c, userId) -> {
             Object target = single(c, "SELECT nickname FROM users WHERE id=?", to);
             Object item = single(c, "SELECT name FROM items WHERE id=?", itemId);
             if (target == null || item == null) {

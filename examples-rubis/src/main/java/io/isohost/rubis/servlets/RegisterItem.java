@@ -5,7 +5,6 @@ import io.isohost.rubis.web.RubisServlet;
 import jakarta.servlet.http.HttpServletRequest;
 
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 
 /** Puts a new item up for auction, open from now for its duration in days. */
@@ -28,20 +27,9 @@ public class RegisterItem extends RubisServlet {
         return transaction(c -> {
             Timestamp start = now();
             Timestamp end = new Timestamp(start.getTime() + duration * 86_400_000L);
-            int id;
-            try (var s = c.prepareStatement("INSERT INTO items (name, description, initial_price, quantity, reserve_price, buy_now, "
+            int id = insert(c, "INSERT INTO items (name, description, initial_price, quantity, reserve_price, buy_now, "
                     + "nb_of_bids, max_bid, start_date, end_date, seller, category) VALUES (?,?,?,?,?,?,0,0,?,?,?,?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                Object[] values = {name, text, initialPrice, quantity, reservePrice, buyNow, start, end, userId, categoryId};
-                for (int i = 0; i < values.length; i++) {
-                    s.setObject(i + 1, values[i]);
-                }
-                s.executeUpdate();
-                try (var keys = s.getGeneratedKeys()) {
-                    keys.next();
-                    id = keys.getInt(1);
-                }
-            }
+                    name, text, initialPrice, quantity, reservePrice, buyNow, start, end, userId, categoryId);
             return new Html("Your item is registered").raw("<p>").link("ViewItem", name, "itemId", Integer.toString(id))
                     .raw(" is up for auction until ").text(Html.date(end)).raw(".</p>\n").end();
         });

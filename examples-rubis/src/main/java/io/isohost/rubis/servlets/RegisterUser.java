@@ -5,7 +5,6 @@ import io.isohost.rubis.web.RubisServlet;
 import jakarta.servlet.http.HttpServletRequest;
 
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /** Creates an account, refusing an unknown region or a nickname already taken. */
 public class RegisterUser extends RubisServlet {
@@ -28,20 +27,9 @@ public class RegisterUser extends RubisServlet {
             if (single(c, "SELECT id FROM users WHERE nickname=?", nickname) != null) {
                 return new Html("Register").p("Sorry, the nickname '" + nickname + "' is already taken.").end();
             }
-            int id;
             var created = now();
-            try (var s = c.prepareStatement("INSERT INTO users (firstname, lastname, nickname, password, email, rating, balance, "
-                    + "creation_date, region) VALUES (?,?,?,?,?,0,0,?,?)", Statement.RETURN_GENERATED_KEYS)) {
-                Object[] values = {firstname, lastname, nickname, password, email, created, regionId};
-                for (int i = 0; i < values.length; i++) {
-                    s.setObject(i + 1, values[i]);
-                }
-                s.executeUpdate();
-                try (var keys = s.getGeneratedKeys()) {
-                    keys.next();
-                    id = keys.getInt(1);
-                }
-            }
+            int id = insert(c, "INSERT INTO users (firstname, lastname, nickname, password, email, rating, balance, "
+                    + "creation_date, region) VALUES (?,?,?,?,?,0,0,?,?)", firstname, lastname, nickname, password, email, created, regionId);
             return new Html("Welcome to RUBiS, " + nickname).p("Your user id is " + id + "; you joined on " + Html.date(created) + ".").end();
         });
     }

@@ -33,7 +33,7 @@ public class StoreBid extends RubisServlet {
             int bids;
             try (var s = prepare(c, "SELECT nb_of_bids, max_bid FROM items WHERE id=? FOR UPDATE", itemId); ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
-                    return new Html("Bid").p("Sorry, this item does not exist.").end();
+                    return Item.missing("Bid");
                 }
                 bids = r.getInt(1);
                 stored = r.getDouble(2);

@@ -22,7 +22,7 @@ public class StoreBuyNow extends RubisServlet {
             int left;
             try (var s = prepare(c, "SELECT quantity FROM items WHERE id=? FOR UPDATE", itemId); ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
-                    return new Html("Buy now").p("Sorry, this item does not exist.").end();
+                    return Item.missing("Buy now");
                 }
                 left = r.getInt(1) - qty;
             }

@@ -14,7 +14,7 @@ public class ViewItem extends RubisServlet {
         return read(c -> {
             Item item = Item.load(c, itemId);
             if (item == null) {
-                return new Html("View item").p("Sorry, this item does not exist.").end();
+                return Item.missing("View item");
             }
             double price = item.currentPrice(c, Math.max(item.maxBid(), item.initialPrice()));
             Html page = new Html(item.name());

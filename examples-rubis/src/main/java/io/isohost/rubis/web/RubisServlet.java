@@ -152,6 +152,39 @@ public abstract class RubisServlet extends HttpServlet {
         }
     }
 
+    @FunctionalInterface
+    protected interface UserWork {
+        String run(Connection c, int userId) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} for the user the {@code nickname} and {@code password} parameters name,
+     * or answers that they must register first.
+     */
+    protected String asUser(HttpServletRequest req, String title, UserWork work) throws SQLException {
+        String nickname = param(req, "nickname");
+        String password = param(req, "password");
+        return read(c -> {
+            int userId = authenticate(c, nickname, password);
+            return userId < 0 ? new Html(title).p("Sorry, you don't have an account on RUBiS: you must register first.").end()
+                    : work.run(c, userId);
+        });
+    }
+
+    /** Inserts one row and returns the id the database generated for it. */
+    protected static int insert(Connection c, String sql, Object... values) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql, java.sql.Statement.RETURN_GENERATED_KEYS)) {
+            for (int i = 0; i < values.length; i++) {
+                s.setObject(i + 1, values[i]);
+            }
+            s.executeUpdate();
+            try (ResultSet keys = s.getGeneratedKeys()) {
+                keys.next();
+                return keys.getInt(1);
+            }
+        }
+    }
+
     /** The user's id if nickname and password match, else -1. */
     protected static int authenticate(Connection c, String nickname, String password) throws SQLException {
         Object id = single(c, "SELECT id FROM users WHERE nickname=? AND password=?", nickname, password);
