@@ -138,9 +138,5 @@ public final class Buf {
             }
             return new String(v, StandardCharsets.UTF_8);
         }
-
-        public boolean more() {
-            return p < b.length;
-        }
     }
 }

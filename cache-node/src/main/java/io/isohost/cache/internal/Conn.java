@@ -145,10 +145,6 @@ public final class Conn implements Closeable {
         return new Buf.In(receive());
     }
 
-    public boolean isClosed() {
-        return socket.isClosed();
-    }
-
     public String remote() {
         return String.valueOf(socket.getRemoteSocketAddress());
     }

@@ -233,6 +233,9 @@ public final class Node implements Closeable {
                         return;
                     }
                 } catch (RuntimeException e) {
+                    if (!running) {
+                        return; // closing: the store is gone
+                    }
                     log.error("request {} failed", op, e);
                     reply = error(Code.INTERNAL, "internal error: " + e);
                 }
@@ -1122,7 +1125,9 @@ public final class Node implements Closeable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                log.error("reconcile failed", e);
+                if (running) {
+                    log.error("reconcile failed", e);
+                }
             }
         }
     }
@@ -1222,7 +1227,9 @@ public final class Node implements Closeable {
                     collectValues();
                 }
             } catch (RuntimeException e) {
-                log.warn("sweep failed: {}", e.toString());
+                if (running) {
+                    log.warn("sweep failed: {}", e.toString());
+                }
             }
         }
     }
@@ -1317,12 +1324,6 @@ public final class Node implements Closeable {
                 p.closeAll();
             }
         }
-        // let handler threads leave the store before it closes
-        valueGc.writeLock().lock();
-        try {
-            store.close();
-        } finally {
-            valueGc.writeLock().unlock();
-        }
+        store.close();
     }
 }

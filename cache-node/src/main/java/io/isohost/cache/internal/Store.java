@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +33,10 @@ public final class Store implements Closeable {
     public record Record(String cache, byte[] key, MNode mnode) {
     }
 
+    private interface Op<T> {
+        T run() throws RocksDBException;
+    }
+
     private final RocksDB db;
     private final ColumnFamilyHandle mnodes;
     private final ColumnFamilyHandle values;
@@ -39,6 +44,9 @@ public final class Store implements Closeable {
     private final WriteOptions writeOptions;
     private final DBOptions options;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+    /** RocksDB crashes the JVM when a closed handle is used: every operation holds this, close waits for them. */
+    private final ReentrantReadWriteLock guard = new ReentrantReadWriteLock();
+    private boolean closed;
 
     public Store(Path dir, boolean sync) {
         try {
@@ -62,32 +70,43 @@ public final class Store implements Closeable {
     /** Counts this server's starts; the count is the high part of its ownership epochs. */
     public long nextBoot() {
         byte[] k = "boot".getBytes(StandardCharsets.US_ASCII);
-        try {
+        return guarded(() -> {
             byte[] v = db.get(meta, k);
             long boot = (v == null ? 0 : new Buf.In(v).i64()) + 1;
-            db.put(meta, new WriteOptions().setSync(true), k, new Buf().i64(boot).toBytes());
+            try (WriteOptions synced = new WriteOptions().setSync(true)) {
+                db.put(meta, synced, k, new Buf().i64(boot).toBytes());
+            }
             return boot;
+        });
+    }
+
+    private <T> T guarded(Op<T> op) {
+        guard.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the triad store is closed");
+            }
+            return op.run();
         } catch (RocksDBException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("triad store: " + e.getMessage(), e);
+        } finally {
+            guard.readLock().unlock();
         }
     }
 
     /** When this server last recorded itself alive (epoch ms), 0 if never. */
     public long lastAlive() {
-        try {
+        return guarded(() -> {
             byte[] v = db.get(meta, "alive".getBytes(StandardCharsets.US_ASCII));
             return v == null ? 0 : new Buf.In(v).i64();
-        } catch (RocksDBException e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     public void markAlive(long now) {
-        try {
+        guarded(() -> {
             db.put(meta, writeOptions, "alive".getBytes(StandardCharsets.US_ASCII), new Buf().i64(now).toBytes());
-        } catch (RocksDBException e) {
-            throw new IllegalStateException(e);
-        }
+            return null;
+        });
     }
 
     /** Drops every m-node and value (the boot counter stays). */
@@ -95,28 +114,29 @@ public final class Store implements Closeable {
         byte[] first = new byte[Hash.LENGTH];
         byte[] last = new byte[Hash.LENGTH + 1];
         java.util.Arrays.fill(last, (byte) 0xff);
-        try {
+        guarded(() -> {
             db.deleteRange(mnodes, writeOptions, first, last);
             db.deleteRange(values, writeOptions, first, last);
-        } catch (RocksDBException e) {
-            throw new IllegalStateException(e);
-        }
+            return null;
+        });
     }
 
     public void delete(Hash keyHash) {
-        try {
+        guarded(() -> {
             db.delete(mnodes, writeOptions, keyHash.bytes());
-        } catch (RocksDBException e) {
-            throw new IllegalStateException(e);
-        }
+            return null;
+        });
     }
 
     public void forEach(Consumer<Record> action) {
-        try (RocksIterator it = db.newIterator(mnodes)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                action.accept(decode(it.value()));
+        guarded(() -> {
+            try (RocksIterator it = db.newIterator(mnodes)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    action.accept(decode(it.value()));
+                }
             }
-        }
+            return null;
+        });
     }
 
     static Record decode(byte[] v) {
@@ -136,23 +156,21 @@ public final class Store implements Closeable {
 
     /** Stores an m-node and, when given, its value, atomically. */
     public void put(String cache, byte[] key, MNode m, byte[] value) {
-        try (WriteBatch batch = new WriteBatch()) {
-            if (value != null) {
-                batch.put(values, m.valueHash().bytes(), value);
+        byte[] record = encode(cache, key, m);
+        guarded(() -> {
+            try (WriteBatch batch = new WriteBatch()) {
+                if (value != null) {
+                    batch.put(values, m.valueHash().bytes(), value);
+                }
+                batch.put(mnodes, m.keyHash().bytes(), record);
+                db.write(writeOptions, batch);
             }
-            batch.put(mnodes, m.keyHash().bytes(), encode(cache, key, m));
-            db.write(writeOptions, batch);
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("triad store write failed: " + e.getMessage(), e);
-        }
+            return null;
+        });
     }
 
     public byte[] value(Hash valueHash) {
-        try {
-            return db.get(values, valueHash.bytes());
-        } catch (RocksDBException e) {
-            throw new IllegalStateException(e);
-        }
+        return guarded(() -> db.get(values, valueHash.bytes()));
     }
 
     public boolean hasValue(Hash valueHash) {
@@ -160,31 +178,44 @@ public final class Store implements Closeable {
     }
 
     public void forEachValueHash(Consumer<Hash> action) {
-        try (RocksIterator it = db.newIterator(values)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                action.accept(new Hash(it.key()));
+        guarded(() -> {
+            try (RocksIterator it = db.newIterator(values)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    action.accept(new Hash(it.key()));
+                }
             }
-        }
+            return null;
+        });
     }
 
     public void deleteValues(Collection<Hash> hashes) {
-        try (WriteBatch batch = new WriteBatch()) {
-            for (Hash h : hashes) {
-                batch.delete(values, h.bytes());
+        guarded(() -> {
+            try (WriteBatch batch = new WriteBatch()) {
+                for (Hash h : hashes) {
+                    batch.delete(values, h.bytes());
+                }
+                db.write(writeOptions, batch);
             }
-            db.write(writeOptions, batch);
-        } catch (RocksDBException e) {
-            throw new IllegalStateException(e);
-        }
+            return null;
+        });
     }
 
     @Override
     public void close() {
-        for (ColumnFamilyHandle h : handles) {
-            h.close();
+        guard.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (ColumnFamilyHandle h : handles) {
+                h.close();
+            }
+            db.close();
+            writeOptions.close();
+            options.close();
+        } finally {
+            guard.writeLock().unlock();
         }
-        db.close();
-        writeOptions.close();
-        options.close();
     }
 }
