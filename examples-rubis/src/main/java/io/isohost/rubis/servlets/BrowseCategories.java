@@ -38,7 +38,7 @@ public class BrowseCategories extends RubisServlet {
                 page = new Html("All categories");
             }
             page.raw("<ul>\n");
-            try (var s = c.prepareStatement("SELECT id, name FROM categories ORDER BY id"); ResultSet r = s.executeQuery()) {
+            try (var s = prepare(c, "SELECT id, name FROM categories ORDER BY id"); ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     String id = Integer.toString(r.getInt(1));
                     String name = r.getString(2);

@@ -13,7 +13,7 @@ public class BrowseRegions extends RubisServlet {
     protected String page(HttpServletRequest req) throws SQLException {
         return read(c -> {
             Html page = new Html("All regions").raw("<ul>\n");
-            try (var s = c.prepareStatement("SELECT name FROM regions ORDER BY id"); ResultSet r = s.executeQuery()) {
+            try (var s = prepare(c, "SELECT name FROM regions ORDER BY id"); ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     page.raw("<li>").link("BrowseCategories", r.getString(1), "region", r.getString(1)).raw("</li>\n");
                 }

@@ -1,6 +1,7 @@
 package io.isohost.rubis.servlets;
 
 import io.isohost.rubis.web.Html;
+import io.isohost.rubis.web.Statements;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,9 +21,8 @@ record Item(int id, String name, String description, double initialPrice, int qu
 
     static Item load(Connection c, int id) throws SQLException {
         // the seller's nickname comes with the item, where RUBiS asked for it separately
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT items.*, users.nickname AS seller_nickname FROM items LEFT JOIN users ON users.id=items.seller WHERE items.id=?")) {
-            s.setInt(1, id);
+        try (PreparedStatement s = Statements.prepare(c,
+                "SELECT items.*, users.nickname AS seller_nickname FROM items LEFT JOIN users ON users.id=items.seller WHERE items.id=?", id)) {
             try (ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
                     return null;
@@ -44,9 +44,7 @@ record Item(int id, String name, String description, double initialPrice, int qu
         if (highestBid <= 0 || quantity <= 1) {
             return highestBid;
         }
-        try (PreparedStatement s = c.prepareStatement("SELECT bid, qty FROM bids WHERE item_id=? ORDER BY bid DESC LIMIT ?")) {
-            s.setInt(1, id);
-            s.setInt(2, quantity);
+        try (PreparedStatement s = Statements.prepare(c, "SELECT bid, qty FROM bids WHERE item_id=? ORDER BY bid DESC LIMIT ?", id, quantity)) {
             try (ResultSet r = s.executeQuery()) {
                 int covered = 0;
                 double price = highestBid;

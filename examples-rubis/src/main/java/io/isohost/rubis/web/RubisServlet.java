@@ -138,11 +138,7 @@ public abstract class RubisServlet extends HttpServlet {
     }
 
     protected static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
-        PreparedStatement s = c.prepareStatement(sql);
-        for (int i = 0; i < params.length; i++) {
-            s.setObject(i + 1, params[i]);
-        }
-        return s;
+        return Statements.prepare(c, sql, params);
     }
 
     /** The first column of the first row, or {@code null}. */
