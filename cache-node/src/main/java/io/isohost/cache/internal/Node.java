@@ -15,7 +15,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +28,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -41,6 +44,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class Node implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     private static final int KEY_LOCKS = 4096;
+    /** Each connection has its own thread; past this many, new connections are closed at once. */
+    private static final int MAX_CONNECTIONS = 2048;
     private static final int PAGE = 2000;
     /**
      * Tombstones are kept this long; a server that was away longer starts empty, so it cannot bring back
@@ -140,7 +145,7 @@ public final class Node implements Closeable {
         long alive = store.lastAlive();
         if (alive > 0 && now - alive > TOMBSTONE_TTL_MS) {
             log.warn("triad server {} was away since {}, longer than tombstones are kept: starting empty",
-                    cfg.self(), java.time.Instant.ofEpochMilli(alive));
+                    cfg.self(), Instant.ofEpochMilli(alive));
             store.clear();
         }
         store.markAlive(now);
@@ -188,6 +193,11 @@ public final class Node implements Closeable {
         while (running) {
             try {
                 Socket s = server.accept();
+                if (open.size() >= MAX_CONNECTIONS) {
+                    log.warn("refusing a connection from {}: {} open", s.getRemoteSocketAddress(), open.size());
+                    s.close();
+                    continue;
+                }
                 Thread.ofPlatform().daemon().name("triad-conn").start(() -> serve(s));
             } catch (IOException e) {
                 if (running) {
@@ -638,7 +648,8 @@ public final class Node implements Closeable {
     }
 
     private void enqueueAsync(Peer p, String cache, byte[] key, MNode m, byte[] value, ReqId rid, byte[] answer) {
-        // a full queue drops the third copy; the next reconcile brings it over
+        // a full queue drops the third copy: owner and backup hold it, and the third server pulls it when it
+        // takes keys over or rejoins
         asyncQueues.get(p.index).offer(replicateRequest(cache, key, m, value, rid, answer, true));
     }
 
@@ -655,13 +666,13 @@ public final class Node implements Closeable {
                 if (first == null || !p.live) {
                     continue;
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(ASYNC_GATHER_NANOS);
+                LockSupport.parkNanos(ASYNC_GATHER_NANOS);
                 batch.clear();
                 batch.add(first);
                 q.drainTo(batch, 255);
                 Buf frame = new Buf(4096).u8(Proto.REPLICATE_BATCH).i32(batch.size());
                 for (Buf b : batch) {
-                    frame.i32(b.length()).raw(java.util.Arrays.copyOf(b.array(), b.length()));
+                    frame.i32(b.length()).raw(Arrays.copyOf(b.array(), b.length()));
                 }
                 Buf.In r = p.call(frame, failMs);
                 if (r.u8() != Proto.OK) {

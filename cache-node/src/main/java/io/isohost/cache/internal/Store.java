@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -113,7 +114,7 @@ public final class Store implements Closeable {
     public void clear() {
         byte[] first = new byte[Hash.LENGTH];
         byte[] last = new byte[Hash.LENGTH + 1];
-        java.util.Arrays.fill(last, (byte) 0xff);
+        Arrays.fill(last, (byte) 0xff);
         guarded(() -> {
             db.deleteRange(mnodes, writeOptions, first, last);
             db.deleteRange(values, writeOptions, first, last);

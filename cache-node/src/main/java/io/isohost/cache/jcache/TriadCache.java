@@ -53,6 +53,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A JSR-107 cache over one triad cache. Keys and values are Java-serialized (store by value); equal keys must
@@ -104,7 +105,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
         Management.register(configBean, Management.name("CacheConfiguration", this), on);
     }
 
-    private void counted(java.util.concurrent.atomic.LongAdder counter, java.util.concurrent.atomic.LongAdder nanos, long t0) {
+    private void counted(LongAdder counter, LongAdder nanos, long t0) {
         if (cfg.isStatisticsEnabled()) {
             counter.increment();
             nanos.add(System.nanoTime() - t0);
