@@ -54,7 +54,7 @@ public final class CacheClient {
     private final Cache<Hash, Local> near;
     private final long localNanos;
     private final long leaseNanos;
-    /** Moves on every revocation, so an answer that raced with one cannot install a lease. */
+    /** Moves on every revocation and every own write, so an answer that raced with one cannot install a lease. */
     private final AtomicLong revocations = new AtomicLong();
     private final LongAdder localHits = new LongAdder();
     private final LongAdder remoteReads = new LongAdder();
@@ -146,7 +146,9 @@ public final class CacheClient {
             return;
         }
         boolean trustLease = lease && client.isSubscribed(server) && revocations.get() == rev;
-        near.put(kh, new Local(m, value, now, trustLease ? now + leaseNanos : now));
+        Local fresh = new Local(m, value, now, trustLease ? now + leaseNanos : now);
+        // an answer that was overtaken by a newer one (another thread's write) must not replace it
+        near.asMap().merge(kh, fresh, (old, neu) -> neu.m.compareVersion(old.m) >= 0 ? neu : old);
     }
 
     void revoked(Hash kh) {
@@ -235,7 +237,8 @@ public final class CacheClient {
         req.i64(CacheConfig.millis(expiry.expireTimeout() != null ? expiry.expireTimeout() : cfg.expireTimeout()))
                 .i64(CacheConfig.millis(expiry.idleTimeout() != null ? expiry.idleTimeout() : cfg.idleTimeout()))
                 .i64(leaseNanos > 0 ? CacheConfig.millis(cfg.leaseTimeout()) : -1);
-        long rev = revocations.get();
+        // reads in flight may carry the old value: they must not install a lease over this write
+        long rev = revocations.incrementAndGet();
         TriadClient.Reply r = client.request(kh, req);
         boolean applied = r.in().u8() == 1;
         MNode current = MNode.read(r.in());

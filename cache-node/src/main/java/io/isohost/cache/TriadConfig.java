@@ -68,6 +68,16 @@ public record TriadConfig(String serverId, List<Member> members, Path dataDir, b
         }
     }
 
+    /**
+     * The embedded default for one machine: a one-member triad with a "sessions" cache on the session
+     * defaults, accepting other cache names with the defaults.
+     */
+    public static TriadConfig single(String host, int port, Path dataDir, byte[] secret) {
+        return new TriadConfig("local", List.of(new Member("local", host, port)), dataDir, secret, DEFAULT_MAX_KEY_BYTES,
+                DEFAULT_MAX_VALUE_BYTES, DEFAULT_HEARTBEAT, DEFAULT_FAILURE_TIMEOUT, false,
+                Map.of("sessions", CacheConfig.sessions("sessions")), true, null);
+    }
+
     public static TriadConfig load(Path file) {
         return ConfigReader.read(file);
     }

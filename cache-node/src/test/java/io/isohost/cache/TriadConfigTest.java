@@ -85,6 +85,24 @@ class TriadConfigTest {
     }
 
     @Test
+    void theOneMachineDefaultServesAlone() throws Exception {
+        TriadConfig cfg = TriadConfig.single("127.0.0.1", TriadTesting.freePort(), dir.resolve("one"), TriadTesting.SECRET);
+        try (TriadServer server = TriadServer.start(cfg)) {
+            assertTrue(server.awaitReady(Duration.ofSeconds(10)));
+            try (TriadClient client = TriadClient.connect(cfg)) {
+                CacheClient sessions = client.cache("sessions");
+                assertEquals(CacheConfig.SESSION_LOCAL_READ, sessions.config().localReadTimeout());
+                client.cache("anything").put("k".getBytes(), "v".getBytes());
+                assertEquals("v", new String(client.cache("anything").get("k".getBytes())));
+            }
+        }
+        try (TriadServer again = TriadServer.start(cfg); TriadClient client = TriadClient.connect(cfg)) {
+            assertTrue(again.awaitReady(Duration.ofSeconds(10)));
+            assertEquals("v", new String(client.cache("anything").get("k".getBytes())), "a restart keeps the entries");
+        }
+    }
+
+    @Test
     void membersFollowEachOthersDeployments() throws Exception {
         TriadConfig base = TriadTesting.config(3, dir, java.util.Map.of(), false);
         List<TriadConfig.Member> ms = new ArrayList<>();
