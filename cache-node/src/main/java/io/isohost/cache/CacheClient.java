@@ -6,6 +6,8 @@ import io.isohost.cache.internal.Buf;
 import io.isohost.cache.internal.Hash;
 import io.isohost.cache.internal.MNode;
 import io.isohost.cache.internal.Proto;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -14,7 +16,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * One named cache seen from a client: keys and values are bytes. Reads are answered from the near cache
@@ -23,6 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  * once the owner and its backup hold them. Arrays returned must not be modified.
  */
 public final class CacheClient {
+    private static final Logger log = LoggerFactory.getLogger(CacheClient.class);
+
     /** Conditions a write can carry; the owner checks them atomically. */
     public enum Condition { ANY, ABSENT, PRESENT, VALUE_EQUALS }
 
@@ -39,6 +45,12 @@ public final class CacheClient {
      * @param version  the entry's version after the write (0 if absent)
      */
     public record Outcome(boolean applied, boolean hadOld, byte[] oldValue, long version) {
+    }
+
+    public enum ChangeType { CREATED, UPDATED, REMOVED, EXPIRED }
+
+    /** A change another client made (or an expiry), as the key's owner reports it; values may be null. */
+    public record Change(ChangeType type, byte[] key, byte[] value, byte[] oldValue) {
     }
 
     /** Per-write expiry: null timeouts mean the cache's setting; {@code keepExpiry} keeps the old expire deadline. */
@@ -58,6 +70,7 @@ public final class CacheClient {
     private final AtomicLong revocations = new AtomicLong();
     private final LongAdder localHits = new LongAdder();
     private final LongAdder remoteReads = new LongAdder();
+    private final List<Consumer<Change>> changeListeners = new CopyOnWriteArrayList<>();
 
     CacheClient(TriadClient client, CacheConfig cfg) {
         this.client = client;
@@ -162,6 +175,35 @@ public final class CacheClient {
         revocations.incrementAndGet();
         if (near != null && leaseNanos > 0) {
             near.invalidateAll();
+        }
+    }
+
+    /**
+     * Hears the changes other clients make to this cache, and expiries, on the client's listener thread
+     * (delivered while this client's subscription to the owner is up; best effort across failover).
+     */
+    public void onChange(Consumer<Change> listener) {
+        changeListeners.add(listener);
+        client.watch(cfg.name());
+    }
+
+    void changed(byte[] key, int type, byte[] value, byte[] oldValue) {
+        if (near != null) {
+            near.invalidate(Hash.ofKey(cfg.name(), key));
+        }
+        ChangeType t = switch (type) {
+            case Proto.CREATED -> ChangeType.CREATED;
+            case Proto.UPDATED -> ChangeType.UPDATED;
+            case Proto.REMOVED -> ChangeType.REMOVED;
+            default -> ChangeType.EXPIRED;
+        };
+        Change c = new Change(t, key, value, oldValue);
+        for (Consumer<Change> l : changeListeners) {
+            try {
+                l.accept(c);
+            } catch (RuntimeException e) {
+                log.warn("a change listener of cache {} failed: {}", cfg.name(), e.toString());
+            }
         }
     }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,6 +49,7 @@ public final class TriadClient implements AutoCloseable {
     private final boolean[] subscribed;
     private final Map<String, CacheClient> caches = new ConcurrentHashMap<>();
     private final List<Conn> subscriptions = new ArrayList<>();
+    private final Set<String> watched = ConcurrentHashMap.newKeySet();
     private volatile boolean open = true;
 
     private TriadClient(List<InetSocketAddress> members, byte[] secret, Duration timeout) {
@@ -124,6 +126,24 @@ public final class TriadClient implements AutoCloseable {
             throw new IOException("status answer " + s);
         }
         return new Status(in.u8() == 1, in.i64(), in.i32(), in.i32(), in.i32());
+    }
+
+    /** Asks every server to push the changes other clients make to {@code cache}. */
+    void watch(String cache) {
+        if (!watched.add(cache)) {
+            return;
+        }
+        synchronized (subscriptions) {
+            for (Conn c : subscriptions) {
+                if (c != null) {
+                    try {
+                        c.send(new Buf().u8(Proto.WATCH).str(cache));
+                    } catch (IOException e) {
+                        c.close(); // the listener reconnects and watches again
+                    }
+                }
+            }
+        }
     }
 
     long nextSeq() {
@@ -301,14 +321,23 @@ public final class TriadClient implements AutoCloseable {
                 if (new Buf.In(c.receive()).u8() != Proto.OK) {
                     throw new IOException("subscription refused");
                 }
+                synchronized (subscriptions) {
+                    for (String cache : watched) {
+                        c.send(new Buf().u8(Proto.WATCH).str(cache));
+                    }
+                }
                 subscribed[member] = true;
                 while (open) {
                     Buf.In in = new Buf.In(c.receive());
-                    if (in.u8() == Proto.LEASE_REVOKED) {
-                        CacheClient cache = caches.get(in.str());
-                        if (cache != null) {
-                            cache.revoked(new Hash(in.raw(32)));
-                        }
+                    int op = in.u8();
+                    CacheClient cache = caches.get(in.str());
+                    if (cache == null) {
+                        continue;
+                    }
+                    if (op == Proto.LEASE_REVOKED) {
+                        cache.revoked(new Hash(in.raw(32)));
+                    } else if (op == Proto.CHANGED) {
+                        cache.changed(in.bytes(), in.u8(), in.bytes(), in.bytes());
                     }
                 }
             } catch (IOException | RuntimeException e) {

@@ -29,18 +29,21 @@ public final class Conn implements Closeable {
     private final Socket socket;
     private final DataInputStream in;
     private final DataOutputStream out;
-    private final Mac mac;
+    // one MAC each way: a subscription is written by one thread while another reads it
+    private final Mac sendMac;
+    private final Mac recvMac;
     private final byte[] nonce;
     private final int sendDir;
     private long sendSeq;
     private long recvSeq;
     private final int maxFrame;
 
-    private Conn(Socket socket, Mac mac, byte[] nonce, boolean acceptor, int maxFrame) throws IOException {
+    private Conn(Socket socket, byte[] secret, byte[] nonce, boolean acceptor, int maxFrame) throws IOException {
         this.socket = socket;
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 16 * 1024));
         this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 16 * 1024));
-        this.mac = mac;
+        this.sendMac = mac(secret);
+        this.recvMac = mac(secret);
         this.nonce = nonce;
         this.sendDir = acceptor ? 1 : 0;
         this.maxFrame = maxFrame;
@@ -62,7 +65,7 @@ public final class Conn implements Closeable {
         Mac mac = mac(secret);
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
-        Conn c = new Conn(s, mac, nonce, true, maxFrame);
+        Conn c = new Conn(s, secret, nonce, true, maxFrame);
         mac.update(HELLO);
         c.out.write(nonce);
         c.out.write(mac.doFinal(nonce));
@@ -89,7 +92,7 @@ public final class Conn implements Closeable {
                         "triad server " + address + " does not hold the same cluster secret");
             }
             s.setSoTimeout(0);
-            return new Conn(s, mac, nonce, false, maxFrame);
+            return new Conn(s, secret, nonce, false, maxFrame);
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
@@ -107,7 +110,7 @@ public final class Conn implements Closeable {
     public synchronized void send(byte[] b, int len) throws IOException {
         out.writeInt(len);
         out.write(b, 0, len);
-        out.write(sign(sendDir, sendSeq++, b, len));
+        out.write(sign(sendMac, sendDir, sendSeq++, b, len));
         out.flush();
     }
 
@@ -122,14 +125,14 @@ public final class Conn implements Closeable {
         in.readFully(b);
         byte[] got = new byte[MAC_LEN];
         in.readFully(got);
-        if (!MessageDigest.isEqual(got, sign(1 - sendDir, recvSeq++, b, len))) {
+        if (!MessageDigest.isEqual(got, sign(recvMac, 1 - sendDir, recvSeq++, b, len))) {
             throw new TriadException(TriadException.Code.AUTH,
                     "message from " + socket.getRemoteSocketAddress() + " failed authentication (wrong cluster secret or corrupt frame)");
         }
         return b;
     }
 
-    private byte[] sign(int dir, long seq, byte[] b, int len) {
+    private byte[] sign(Mac mac, int dir, long seq, byte[] b, int len) {
         mac.update(nonce);
         mac.update((byte) dir);
         for (int s = 56; s >= 0; s -= 8) {

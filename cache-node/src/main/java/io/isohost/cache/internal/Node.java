@@ -91,6 +91,8 @@ public final class Node implements Closeable {
             .expireAfterWrite(Duration.ofMinutes(10)).executor(Runnable::run).build();
     private final ConcurrentHashMap<Hash, Lease> leases = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Conn> subscribers = new ConcurrentHashMap<>();
+    /** Per cache, the clients that asked to hear its changes. */
+    private final ConcurrentHashMap<String, Set<Long>> watchers = new ConcurrentHashMap<>();
     /**
      * Two lock stripes per key: an owner holds its write lock across the round trip to the backup; the apply
      * lock is held only for local work. A replica never waits for a write lock, so two servers writing as
@@ -440,9 +442,48 @@ public final class Node implements Closeable {
         }
         c.send(status(Proto.OK));
         try {
-            c.receive(); // a subscriber never sends again; this returns when it goes away
+            while (running) {
+                Buf.In in = new Buf.In(c.receive());
+                int op = in.u8();
+                String cache = in.str();
+                if (op == Proto.WATCH) {
+                    watchers.computeIfAbsent(cache, k -> ConcurrentHashMap.newKeySet()).add(client);
+                } else if (op == Proto.UNWATCH) {
+                    Set<Long> w = watchers.get(cache);
+                    if (w != null) {
+                        w.remove(client);
+                    }
+                }
+            }
         } finally {
-            subscribers.remove(client, c);
+            if (subscribers.remove(client, c)) {
+                watchers.values().forEach(w -> w.remove(client));
+            }
+        }
+    }
+
+    private boolean watched(String cache) {
+        Set<Long> w = watchers.get(cache);
+        return w != null && !w.isEmpty();
+    }
+
+    /** Tells the clients watching the cache about a change (the writer knows already). Sent by the owner only. */
+    private void changed(String cache, byte[] key, int type, byte[] value, byte[] oldValue, long writer) {
+        Set<Long> w = watchers.get(cache);
+        if (w == null || w.isEmpty()) {
+            return;
+        }
+        Buf frame = new Buf(64 + key.length).u8(Proto.CHANGED).str(cache).bytes(key).u8(type).bytes(value).bytes(oldValue);
+        for (Long id : w) {
+            Conn sub = id == writer ? null : subscribers.get(id);
+            if (sub != null) {
+                try {
+                    sub.send(frame);
+                } catch (IOException e) {
+                    subscribers.remove(id, sub);
+                    sub.close();
+                }
+            }
         }
     }
 
@@ -505,9 +546,10 @@ public final class Node implements Closeable {
                     case Proto.IF_HASH -> present && old.valueHash().equals(expected);
                     default -> throw new TriadException(Code.BAD_MESSAGE, "corrupt message: condition " + cond);
                 };
-                byte[] oldValue = (flags & Proto.W_RETURN_OLD) != 0 && present ? store.value(old.valueHash()) : null;
+                boolean watched = watched(cache);
+                byte[] oldValue = ((flags & Proto.W_RETURN_OLD) != 0 || watched) && present ? store.value(old.valueHash()) : null;
                 if (!ok) {
-                    return result(false, old, old, oldValue, false);
+                    return result(false, old, old, (flags & Proto.W_RETURN_OLD) != 0 ? oldValue : null, false);
                 }
                 long version = nextVersion(cur == null ? 0 : cur.m.version());
                 MNode nm = delete
@@ -515,7 +557,7 @@ public final class Node implements Closeable {
                         : new MNode(kh, Hash.ofValue(value), value.length, version, 0, expire, idle, leaseTimeout,
                         (flags & Proto.W_KEEP_EXPIRY) != 0 && present ? old.modifiedTime() : now, now);
                 boolean lease = !delete && leaseTimeout > 0;
-                byte[] answer = result(true, nm, old, oldValue, lease).toBytes();
+                byte[] answer = result(true, nm, old, (flags & Proto.W_RETURN_OLD) != 0 ? oldValue : null, lease).toBytes();
                 boolean valueIsNew = !delete && (cur == null || !cur.m.valueHash().equals(nm.valueHash()));
                 List<Peer> followers = followers(slot);
                 byte[] newValue = valueIsNew ? value : null;
@@ -541,6 +583,9 @@ public final class Node implements Closeable {
                 revokeLease(cache, kh, client);
                 if (lease) {
                     grantLease(kh, client, now + leaseTimeout);
+                }
+                if (watched) {
+                    changed(cache, key, delete ? Proto.REMOVED : present ? Proto.UPDATED : Proto.CREATED, value, oldValue, client);
                 }
                 return new Buf(answer.length).raw(answer);
             } finally {
@@ -1224,9 +1269,16 @@ public final class Node implements Closeable {
                 leases.values().removeIf(l -> l.until < now);
                 for (Entry e : entries.values()) {
                     MNode m = e.m;
-                    if (m.removed() ? now - m.modifiedTime() > TOMBSTONE_TTL_MS
-                            : m.expireTimeout() >= 0 && now > m.modifiedTime() + m.expireTimeout() + EXPIRED_GRACE_MS) {
-                        drop(e);
+                    if (m.removed()) {
+                        if (now - m.modifiedTime() > TOMBSTONE_TTL_MS) {
+                            drop(e);
+                        }
+                    } else if (m.expireTimeout() >= 0 && now > m.modifiedTime() + m.expireTimeout() + EXPIRED_GRACE_MS) {
+                        boolean tell = watched(e.cache) && ownerCheck(Ordering.slot(m.keyHash(), n)) == null;
+                        byte[] old = tell ? store.value(m.valueHash()) : null;
+                        if (drop(e) && tell) {
+                            changed(e.cache, e.key, Proto.EXPIRED, null, old, 0);
+                        }
                     } else if (ready && !m.removed() && m.idleTimeout() >= 0
                             && now >= Math.max(e.accessTime, m.modifiedTime()) + m.idleTimeout()) {
                         expireIdle(e);
@@ -1245,13 +1297,15 @@ public final class Node implements Closeable {
         }
     }
 
-    private void drop(Entry e) {
+    private boolean drop(Entry e) {
         ReentrantLock al = applyLock(e.m.keyHash());
         al.lock();
         try {
             if (entries.remove(e.m.keyHash(), e)) {
                 store.delete(e.m.keyHash());
+                return true;
             }
+            return false;
         } finally {
             al.unlock();
         }
@@ -1274,6 +1328,7 @@ public final class Node implements Closeable {
                 return;
             }
             MNode tomb = new MNode(kh, Hash.ZERO, 0, nextVersion(cur.m.version()), MNode.REMOVED, -1, -1, -1, now, now);
+            byte[] old = watched(cur.cache) ? store.value(cur.m.valueHash()) : null;
             ReqId none = new ReqId(0, 0);
             List<Peer> followers = followers(slot);
             if (n > 1) {
@@ -1289,6 +1344,7 @@ public final class Node implements Closeable {
             } else {
                 apply(cur.cache, cur.key, tomb, null, now);
             }
+            changed(cur.cache, cur.key, Proto.EXPIRED, null, old, 0);
         } finally {
             kl.unlock();
             slotLock.unlock();

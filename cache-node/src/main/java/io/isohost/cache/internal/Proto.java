@@ -12,6 +12,9 @@ public final class Proto {
     public static final int CACHE_INFO = 4;
     public static final int SUBSCRIBE = 5;
     public static final int STATUS = 6;
+    /** On a subscription: push the changes of this cache made by other clients (CHANGED), or stop. */
+    public static final int WATCH = 7;
+    public static final int UNWATCH = 8;
     // server to server
     public static final int PING = 10;
     public static final int REPLICATE = 11;
@@ -22,6 +25,14 @@ public final class Proto {
     public static final int REPLICATE_BATCH = 15;
     // server to a subscribed client
     public static final int LEASE_REVOKED = 20;
+    /** cache, key, change type, new value, old value; sent by the key's owner. */
+    public static final int CHANGED = 21;
+
+    // change types
+    public static final int CREATED = 1;
+    public static final int UPDATED = 2;
+    public static final int REMOVED = 3;
+    public static final int EXPIRED = 4;
 
     // answers
     public static final int OK = 0;

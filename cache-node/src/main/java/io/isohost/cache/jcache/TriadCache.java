@@ -16,6 +16,7 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.CacheEntryEventFilter;
+import javax.cache.event.CacheEntryExpiredListener;
 import javax.cache.event.CacheEntryListener;
 import javax.cache.event.CacheEntryRemovedListener;
 import javax.cache.event.CacheEntryUpdatedListener;
@@ -79,6 +80,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
     private final Management.Statistics stats = new Management.Statistics();
     private final Management.Config configBean = new Management.Config(this);
     private volatile boolean closed;
+    private boolean hearing;
 
     TriadCache(TriadCacheManager manager, String name, MutableConfiguration<K, V> cfg, CacheClient client) {
         this.manager = manager;
@@ -90,6 +92,9 @@ final class TriadCache<K, V> implements Cache<K, V> {
         this.writer = cfg.getCacheWriterFactory() == null ? null : cfg.getCacheWriterFactory().create();
         for (CacheEntryListenerConfiguration<K, V> l : cfg.getCacheEntryListenerConfigurations()) {
             listeners.add(register(l));
+        }
+        if (!listeners.isEmpty()) {
+            hearOthers();
         }
         statistics(cfg.isStatisticsEnabled());
         management(cfg.isManagementEnabled());
@@ -830,6 +835,27 @@ final class TriadCache<K, V> implements Cache<K, V> {
         }
         cfg.addCacheEntryListenerConfiguration(c);
         listeners.add(register(c));
+        hearOthers();
+    }
+
+    /** Other hosts' changes and the owners' expiries reach the listeners through the client's subscription. */
+    private synchronized void hearOthers() {
+        if (hearing) {
+            return;
+        }
+        hearing = true;
+        client.onChange(ch -> {
+            if (closed || listeners.isEmpty()) {
+                return;
+            }
+            EventType type = switch (ch.type()) {
+                case CREATED -> EventType.CREATED;
+                case UPDATED -> EventType.UPDATED;
+                case REMOVED -> EventType.REMOVED;
+                case EXPIRED -> EventType.EXPIRED;
+            };
+            fire(type, object(ch.key()), object(ch.value()), ch.oldValue());
+        });
     }
 
     @Override
@@ -891,7 +917,8 @@ final class TriadCache<K, V> implements Cache<K, V> {
         V old = object(oldBytes);
         for (Registration<K, V> r : listeners) {
             V shownOld = r.config.isOldValueRequired() ? old : null;
-            Event e = new Event(type, key, type == EventType.REMOVED ? shownOld : value, shownOld);
+            boolean gone = type == EventType.REMOVED || type == EventType.EXPIRED;
+            Event e = new Event(type, key, gone ? shownOld : value, shownOld);
             if (r.filter != null && !r.filter.evaluate((CacheEntryEvent) e)) {
                 continue;
             }
@@ -913,7 +940,10 @@ final class TriadCache<K, V> implements Cache<K, V> {
                         rm.onRemoved(raw);
                     }
                 }
-                default -> {
+                case EXPIRED -> {
+                    if (r.listener instanceof CacheEntryExpiredListener ex) {
+                        ex.onExpired(raw);
+                    }
                 }
             }
         }

@@ -202,6 +202,58 @@ class TriadJCacheTest {
         assertEquals(List.of("CREATED k 1 null", "UPDATED k 2 1", "REMOVED k 2 2"), Recorder.EVENTS);
     }
 
+    public static final class Heard implements CacheEntryCreatedListener<String, String>, CacheEntryUpdatedListener<String, String>,
+            javax.cache.event.CacheEntryExpiredListener<String, String>, Serializable {
+        static final List<String> EVENTS = new CopyOnWriteArrayList<>();
+
+        private static void log(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            for (CacheEntryEvent<? extends String, ? extends String> e : events) {
+                EVENTS.add(e.getEventType() + " " + e.getKey() + " " + e.getValue());
+            }
+        }
+
+        @Override
+        public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            log(events);
+        }
+
+        @Override
+        public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            log(events);
+        }
+
+        @Override
+        public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            log(events);
+        }
+    }
+
+    @Test
+    void listenersHearOtherHostsChangesAndExpiries() throws Exception {
+        MutableConfiguration<String, String> cfg = new MutableConfiguration<String, String>()
+                .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 300)));
+        Cache<String, String> here = manager.createCache("shared", cfg.addCacheEntryListenerConfiguration(
+                new MutableCacheEntryListenerConfiguration<>(FactoryBuilder.factoryOf(Heard.class), null, true, false)));
+        Properties p = manager.getProperties();
+        CacheManager otherHost = Caching.getCachingProvider(TriadCachingProvider.class.getName())
+                .getCacheManager(URI.create("urn:isohost:triad:other-host"), TriadJCacheTest.class.getClassLoader(), p);
+        try {
+            Cache<String, String> there = otherHost.createCache("shared", new MutableConfiguration<String, String>()
+                    .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 300))));
+            Thread.sleep(300); // the watch reaches every server
+            there.put("k", "1");
+            there.put("k", "2");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (Heard.EVENTS.size() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(List.of("CREATED k 1", "UPDATED k 2", "EXPIRED k 2"), Heard.EVENTS);
+            assertNull(here.get("k"));
+        } finally {
+            otherHost.close();
+        }
+    }
+
     @Test
     void entryProcessorsAreAtomicAcrossThreads() throws Exception {
         Cache<String, Integer> c = manager.createCache("counters", new MutableConfiguration<>());
