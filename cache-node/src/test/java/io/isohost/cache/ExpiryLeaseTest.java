@@ -26,11 +26,11 @@ class ExpiryLeaseTest {
     @BeforeAll
     static void start() throws Exception {
         cfg = TriadTesting.config(3, dir, Map.of(
-                "expiring", CacheConfig.of("expiring").withExpireTimeout(Duration.ofMillis(300)),
-                "idle", CacheConfig.of("idle").withIdleTimeout(Duration.ofMillis(400)),
+                "expiring", CacheConfig.of("expiring").withExpireTimeout(Duration.ofMillis(800)),
+                "idle", CacheConfig.of("idle").withIdleTimeout(Duration.ofMillis(700)),
                 "leased", CacheConfig.of("leased").withLocalReadTimeout(Duration.ZERO),
                 "unleased", CacheConfig.of("unleased").withLeaseTimeout(null).withLocalReadTimeout(Duration.ZERO),
-                "local", CacheConfig.of("local").withLeaseTimeout(null).withLocalReadTimeout(Duration.ofMillis(300))), false);
+                "local", CacheConfig.of("local").withLeaseTimeout(null).withLocalReadTimeout(Duration.ofMillis(1000))), false);
         servers = TriadTesting.startAll(cfg);
     }
 
@@ -47,11 +47,11 @@ class ExpiryLeaseTest {
     void anEntryExpiresAfterItsExpireTimeout() throws Exception {
         try (TriadClient c = TriadClient.connect(cfg); TriadClient other = TriadClient.connect(cfg)) {
             CacheClient cache = c.cache("expiring");
-            assertEquals(Duration.ofMillis(300), cache.config().expireTimeout(), "settings come from the triad");
+            assertEquals(Duration.ofMillis(800), cache.config().expireTimeout(), "settings come from the triad");
             cache.put(b("k"), b("v"));
             assertArrayEquals(b("v"), cache.get(b("k")));
             assertArrayEquals(b("v"), other.cache("expiring").get(b("k")));
-            Thread.sleep(400);
+            Thread.sleep(1000);
             assertNull(cache.get(b("k")), "the near copy expires too");
             assertNull(other.cache("expiring").get(b("k")));
         }
@@ -92,7 +92,7 @@ class ExpiryLeaseTest {
                 Thread.sleep(150);
                 assertArrayEquals(b("v"), cache.get(b("k")), "read " + i + " at " + (i + 1) * 150 + " ms");
             }
-            Thread.sleep(700);
+            Thread.sleep(1100);
             assertNull(cache.get(b("k")));
         }
     }
@@ -106,7 +106,7 @@ class ExpiryLeaseTest {
             assertArrayEquals(b("1"), ca.get(b("k")));
             cb.put(b("k"), b("2"));
             assertArrayEquals(b("1"), ca.get(b("k")), "within the local read timeout the near copy answers");
-            Thread.sleep(350);
+            Thread.sleep(1100);
             long before = ca.remoteReads();
             assertArrayEquals(b("2"), ca.get(b("k")), "after it, the client re-checks with the owner");
             assertEquals(before + 1, ca.remoteReads());

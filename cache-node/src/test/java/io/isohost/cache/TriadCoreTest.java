@@ -105,7 +105,8 @@ class TriadCoreTest {
         for (Thread t : ts) {
             t.join();
         }
-        assertTrue(worst.get() < 900_000_000L, "slowest write took " + worst.get() / 1_000_000 + " ms");
+        // a deadlock costs at least the 1 s replication timeout per round; it showed as writes of 10 s and more
+        assertTrue(worst.get() < 3_000_000_000L, "slowest write took " + worst.get() / 1_000_000 + " ms");
     }
 
     @Test

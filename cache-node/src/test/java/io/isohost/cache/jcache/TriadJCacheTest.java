@@ -146,22 +146,22 @@ class TriadJCacheTest {
     @Test
     void expiryPolicies() throws Exception {
         Cache<String, String> created = manager.createCache("created", new MutableConfiguration<String, String>()
-                .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 300))));
+                .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 800))));
         created.put("k", "v");
-        Thread.sleep(150);
+        Thread.sleep(400);
         created.put("k", "v2"); // an update does not extend a created-expiry
         assertEquals("v2", created.get("k"));
-        Thread.sleep(250);
+        Thread.sleep(500);
         assertNull(created.get("k"));
 
         Cache<String, String> accessed = manager.createCache("accessed", new MutableConfiguration<String, String>()
-                .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 400))));
+                .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 800))));
         accessed.put("k", "v");
         for (int i = 0; i < 5; i++) {
             Thread.sleep(200);
             assertEquals("v", accessed.get("k"), "reads keep an idle entry alive");
         }
-        Thread.sleep(600);
+        Thread.sleep(1200);
         assertNull(accessed.get("k"));
     }
 
@@ -231,7 +231,7 @@ class TriadJCacheTest {
     @Test
     void listenersHearOtherHostsChangesAndExpiries() throws Exception {
         MutableConfiguration<String, String> cfg = new MutableConfiguration<String, String>()
-                .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 300)));
+                .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 1000)));
         Cache<String, String> here = manager.createCache("shared", cfg.addCacheEntryListenerConfiguration(
                 new MutableCacheEntryListenerConfiguration<>(FactoryBuilder.factoryOf(Heard.class), null, true, false)));
         Properties p = manager.getProperties();
@@ -239,7 +239,7 @@ class TriadJCacheTest {
                 .getCacheManager(URI.create("urn:isohost:triad:other-host"), TriadJCacheTest.class.getClassLoader(), p);
         try {
             Cache<String, String> there = otherHost.createCache("shared", new MutableConfiguration<String, String>()
-                    .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 300))));
+                    .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 1000))));
             Thread.sleep(300); // the watch reaches every server
             there.put("k", "1");
             there.put("k", "2");
