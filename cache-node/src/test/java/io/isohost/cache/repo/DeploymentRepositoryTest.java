@@ -1,6 +1,7 @@
 package io.isohost.cache.repo;
 
 import org.eclipse.jgit.lib.ObjectId;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,6 +102,7 @@ class DeploymentRepositoryTest {
 
     @Test
     void realGitClonesWithoutATokenAndCannotPushWithoutIt() throws Exception {
+        Assumptions.assumeTrue(gitInstalled(), "the git command line is not installed");
         Path app = dir.resolve("app");
         Files.createDirectories(app);
         Files.writeString(app.resolve("index.html"), "<h1>v1</h1>\n");
@@ -120,6 +122,14 @@ class DeploymentRepositoryTest {
             String withToken = "http://deploy:" + TOKEN + "@127.0.0.1:" + http.port() + RepositoryServer.PATH;
             assertEquals(0, git(clone, "push", withToken, "site"));
             assertNotEquals(v1, repo.current("site"));
+        }
+    }
+
+    private static boolean gitInstalled() {
+        try {
+            return new ProcessBuilder("git", "--version").redirectErrorStream(true).start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
         }
     }
 
