@@ -884,7 +884,7 @@ public final class Node implements Closeable {
         Peer p = peer(in.i32());
         long e = in.i64();
         if (e <= p.fenced) {
-            return status(Proto.FENCED);
+            return status(Proto.FENCED).i64(p.fenced); // the joiner takes a higher epoch (it may have lost its disk)
         }
         return admit(p, e) ? status(Proto.OK) : status(Proto.RETRY);
     }
@@ -1025,6 +1025,11 @@ public final class Node implements Closeable {
         }
     }
 
+    /** A new epoch, above the last one and above {@code floor}; the boot count keeps restarts apart. */
+    private void raiseEpoch(long floor) {
+        epoch = Math.max(Math.max(epoch, floor) + 1, (boot << 20) | (++rejoins & 0xfffff));
+    }
+
     private void rejoin() {
         synchronized (this) {
             if (joining || !running) {
@@ -1033,7 +1038,7 @@ public final class Node implements Closeable {
             joining = true;
             ready = false;
             servingMask = 0;
-            epoch = (boot << 20) | (++rejoins & 0xfffff);
+            raiseEpoch(0);
             viewVersion++;
         }
         Thread.ofPlatform().daemon().name("triad-join-" + cfg.serverId()).start(this::join);
@@ -1055,22 +1060,23 @@ public final class Node implements Closeable {
                     }
                 }
                 List<Peer> admitted = new ArrayList<>();
-                boolean fenced = false;
+                long fenced = -1;
                 for (Peer p : reachable) {
                     try {
-                        int s = p.call(new Buf().u8(Proto.READY).i32(me).i64(epoch), failMs * 3).u8();
+                        Buf.In r = p.call(new Buf().u8(Proto.READY).i32(me).i64(epoch), failMs * 3);
+                        int s = r.u8();
                         if (s == Proto.OK) {
                             admitted.add(p);
                         } else if (s == Proto.FENCED) {
-                            fenced = true;
+                            fenced = Math.max(fenced, r.i64());
                         }
                     } catch (IOException | TriadException e) {
                         log.debug("ready to {} failed: {}", p.index, e.toString());
                     }
                 }
-                if (fenced) {
+                if (fenced >= 0) {
                     synchronized (this) {
-                        epoch = (boot << 20) | (++rejoins & 0xfffff);
+                        raiseEpoch(fenced);
                     }
                     continue;
                 }
