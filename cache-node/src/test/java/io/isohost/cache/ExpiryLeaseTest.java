@@ -59,7 +59,10 @@ class ExpiryLeaseTest {
 
     @Test
     void expiredEntriesLeaveTheServersAndIdleOnesBecomeTombstones() throws Exception {
-        int[] before = servers.stream().mapToInt(TriadServer::entryCount).toArray();
+        // a triad of its own, so the other tests' entries do not count
+        TriadConfig cfg = TriadTesting.config(3, dir.resolve("sweep"), ExpiryLeaseTest.cfg.caches(), false);
+        List<TriadServer> servers = TriadTesting.startAll(cfg);
+        int[] before = new int[3];
         try (TriadClient c = TriadClient.connect(cfg)) {
             for (int i = 0; i < 20; i++) {
                 c.cache("expiring").put(b("gone" + i), b("v"));
@@ -69,7 +72,8 @@ class ExpiryLeaseTest {
             for (TriadServer s : servers) {
                 assertTrue(s.entryCount() >= 20, "every server holds the entries at first");
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            // expire timeout 0.8 s + 1 s grace + the 1 s sweep; generous for a loaded machine
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             boolean swept = false;
             while (!swept && System.nanoTime() < deadline) {
                 Thread.sleep(200);
@@ -78,8 +82,11 @@ class ExpiryLeaseTest {
                     swept &= servers.get(i).entryCount() <= before[i] + 1;
                 }
             }
-            assertTrue(swept, "expired entries were dropped on every server");
+            assertTrue(swept, "expired entries were dropped on every server: before " + java.util.Arrays.toString(before)
+                    + ", now " + servers.stream().map(TriadServer::entryCount).toList());
             assertNull(c.cache("idle").get(b("idle-gone")));
+        } finally {
+            TriadTesting.closeAll(servers);
         }
     }
 
