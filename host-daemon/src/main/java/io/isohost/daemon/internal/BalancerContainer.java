@@ -26,6 +26,7 @@ public final class BalancerContainer implements ThreadFactory {
     private final ResourceContext context;
     private final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     private final Map<Thread, Long> charged = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
 
     public BalancerContainer(ContainerHost host, double cpuGuarantee) {
         if (host.container(NAME).isEmpty()) {
@@ -38,7 +39,7 @@ public final class BalancerContainer implements ThreadFactory {
 
     @Override
     public Thread newThread(Runnable r) {
-        Thread t = Thread.ofPlatform().daemon(true).unstarted(() -> {
+        Thread t = Thread.ofPlatform().daemon(true).name("lb-" + count.incrementAndGet()).unstarted(() -> {
             context.attachToCurrentThread();
             r.run();
         });
