@@ -330,13 +330,19 @@ public final class TriadClient implements AutoCloseable {
                 while (open) {
                     Buf.In in = new Buf.In(c.receive());
                     int op = in.u8();
-                    CacheClient cache = caches.get(in.str());
-                    if (cache == null) {
+                    if (op == Proto.LEASES_RESET) {
+                        caches.values().forEach(CacheClient::dropLeases);
+                        c.send(new Buf().u8(Proto.ACK).i64(in.i64()));
                         continue;
                     }
+                    CacheClient cache = caches.get(in.str());
                     if (op == Proto.LEASE_REVOKED) {
-                        cache.revoked(new Hash(in.raw(32)));
-                    } else if (op == Proto.CHANGED) {
+                        Hash kh = new Hash(in.raw(32));
+                        if (cache != null) {
+                            cache.revoked(kh);
+                        }
+                        c.send(new Buf().u8(Proto.ACK).i64(in.i64()));
+                    } else if (op == Proto.CHANGED && cache != null) {
                         cache.changed(in.bytes(), in.u8(), in.bytes(), in.bytes());
                     }
                 }

@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,6 +49,8 @@ public final class Node implements Closeable {
     /** Each connection has its own thread; past this many, new connections are closed at once. */
     private static final int MAX_CONNECTIONS = 2048;
     private static final int PAGE = 2000;
+    /** How long a write waits for a lease holder to confirm the revocation; a silent holder's subscription is broken. */
+    private static final long ACK_WAIT_MS = 250;
     /**
      * Tombstones are kept this long; a server that was away longer starts empty, so it cannot bring back
      * entries whose tombstones are gone.
@@ -91,6 +95,9 @@ public final class Node implements Closeable {
             .expireAfterWrite(Duration.ofMinutes(10)).executor(Runnable::run).build();
     private final ConcurrentHashMap<Hash, Lease> leases = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Conn> subscribers = new ConcurrentHashMap<>();
+    /** Pushes waiting for their ACK, by id. */
+    private final ConcurrentHashMap<Long, CountDownLatch> acks = new ConcurrentHashMap<>();
+    private final AtomicLong ackIds = new AtomicLong();
     /** Per cache, the clients that asked to hear its changes. */
     private final ConcurrentHashMap<String, Set<Long>> watchers = new ConcurrentHashMap<>();
     /**
@@ -414,7 +421,10 @@ public final class Node implements Closeable {
         return l.client == client;
     }
 
-    /** A write from another client ends the lease and tells its holder, so it stops trusting its copy. */
+    /**
+     * A write from another client ends the lease and tells its holder, and waits (briefly) until the holder
+     * confirms, so once the write is acknowledged the holder no longer answers from its old copy.
+     */
     private void revokeLease(String cache, Hash kh, long writer) {
         Lease l = leases.get(kh);
         if (l == null || l.client == writer) {
@@ -424,14 +434,39 @@ public final class Node implements Closeable {
         if (l.until < System.currentTimeMillis()) {
             return;
         }
-        Conn sub = subscribers.get(l.client);
-        if (sub != null) {
-            try {
-                sub.send(new Buf().u8(Proto.LEASE_REVOKED).str(cache).raw(kh.bytes()));
-            } catch (IOException e) {
-                subscribers.remove(l.client, sub);
-                sub.close();
+        pushAndWait(List.of(l.client), id -> new Buf().u8(Proto.LEASE_REVOKED).str(cache).raw(kh.bytes()).i64(id));
+    }
+
+    /** Sends each client a push carrying an id and waits up to {@link #ACK_WAIT_MS} for all their ACKs. */
+    private void pushAndWait(Collection<Long> clients, java.util.function.LongFunction<Buf> frame) {
+        CountDownLatch done = new CountDownLatch(clients.size());
+        List<Long> ids = new ArrayList<>();
+        for (long client : clients) {
+            Conn sub = subscribers.get(client);
+            long id = ackIds.incrementAndGet();
+            if (sub == null) {
+                done.countDown(); // not listening: it trusts no lease from here (its subscription broke)
+                continue;
             }
+            ids.add(id);
+            acks.put(id, done);
+            try {
+                sub.send(frame.apply(id));
+            } catch (IOException e) {
+                subscribers.remove(client, sub);
+                sub.close();
+                acks.remove(id);
+                done.countDown();
+            }
+        }
+        try {
+            if (!done.await(ACK_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                log.debug("not every lease holder confirmed within {} ms", ACK_WAIT_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            ids.forEach(acks::remove);
         }
     }
 
@@ -445,11 +480,15 @@ public final class Node implements Closeable {
             while (running) {
                 Buf.In in = new Buf.In(c.receive());
                 int op = in.u8();
-                String cache = in.str();
-                if (op == Proto.WATCH) {
-                    watchers.computeIfAbsent(cache, k -> ConcurrentHashMap.newKeySet()).add(client);
+                if (op == Proto.ACK) {
+                    CountDownLatch done = acks.remove(in.i64());
+                    if (done != null) {
+                        done.countDown();
+                    }
+                } else if (op == Proto.WATCH) {
+                    watchers.computeIfAbsent(in.str(), k -> ConcurrentHashMap.newKeySet()).add(client);
                 } else if (op == Proto.UNWATCH) {
-                    Set<Long> w = watchers.get(cache);
+                    Set<Long> w = watchers.get(in.str());
                     if (w != null) {
                         w.remove(client);
                     }
@@ -899,6 +938,7 @@ public final class Node implements Closeable {
                 }
                 held.add(w);
             }
+            int handedOver;
             synchronized (this) {
                 if (e <= p.fenced) {
                     return false;
@@ -911,7 +951,13 @@ public final class Node implements Closeable {
                 }
                 p.epoch = e;
                 p.live = true;
+                int before = servingMask;
                 viewChanged();
+                handedOver = before & ~servingMask;
+            }
+            if (handedOver != 0) {
+                // the leases this server granted on those keys are unknown to their owner: have them dropped
+                pushAndWait(new ArrayList<>(subscribers.keySet()), id -> new Buf().u8(Proto.LEASES_RESET).i64(id));
             }
             return true;
         } catch (InterruptedException ex) {
@@ -1155,6 +1201,14 @@ public final class Node implements Closeable {
                 boolean ok = true;
                 for (Peer p : live) {
                     ok &= pull(p, deadMask);
+                }
+                boolean takingOver = false;
+                for (int s = 0; s < slotCount; s++) {
+                    takingOver |= actingOwner(s) == me && (servingMask & (1 << s)) == 0;
+                }
+                if (ok && takingOver) {
+                    // leases the old owner granted are unknown here: every client drops its leases before we serve
+                    pushAndWait(new ArrayList<>(subscribers.keySet()), id -> new Buf().u8(Proto.LEASES_RESET).i64(id));
                 }
                 synchronized (this) {
                     if (!ok || v != viewVersion || !ready) {

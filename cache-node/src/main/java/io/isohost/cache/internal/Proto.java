@@ -15,6 +15,8 @@ public final class Proto {
     /** On a subscription: push the changes of this cache made by other clients (CHANGED), or stop. */
     public static final int WATCH = 7;
     public static final int UNWATCH = 8;
+    /** On a subscription: the client acted on the push with this id (dropped the lease). */
+    public static final int ACK = 9;
     // server to server
     public static final int PING = 10;
     public static final int REPLICATE = 11;
@@ -24,9 +26,12 @@ public final class Proto {
     /** Several asynchronous third copies in one frame: each a REPLICATE payload; one status each in the answer. */
     public static final int REPLICATE_BATCH = 15;
     // server to a subscribed client
+    /** cache, key hash, id: stop trusting this near copy, then ACK the id. */
     public static final int LEASE_REVOKED = 20;
     /** cache, key, change type, new value, old value; sent by the key's owner. */
     public static final int CHANGED = 21;
+    /** id: a server took keys over and knows nothing of earlier leases; drop them all, then ACK the id. */
+    public static final int LEASES_RESET = 22;
 
     // change types
     public static final int CREATED = 1;
