@@ -163,6 +163,7 @@ public final class TriadClient implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         long backoff = 1;
         int redirects = 0;
+        int refused = 0;
         Exception last = null;
         while (open) {
             try {
@@ -188,6 +189,11 @@ public final class TriadClient implements AutoCloseable {
                 last = e;
                 downUntil[target] = System.nanoTime() + 300_000_000L;
                 target = nextUp(order, target);
+            } catch (TriadException e) {
+                refused = refusedBy(e, target, refused);
+                last = e;
+                downUntil[target] = System.nanoTime() + 300_000_000L;
+                target = nextUp(order, target);
             }
             if (System.nanoTime() > deadline) {
                 throw new TriadException(Code.UNAVAILABLE, "no triad server took the request within " + timeout
@@ -200,11 +206,28 @@ public final class TriadClient implements AutoCloseable {
         throw new TriadException(Code.UNAVAILABLE, "client closed");
     }
 
+    /**
+     * A member whose hello or frame failed authentication holds another secret: the others may still serve.
+     * Only when every member refused is it the caller's error. Returns the members that refused so far.
+     */
+    private int refusedBy(TriadException e, int member, int refused) {
+        if (e.code() != Code.AUTH) {
+            throw e;
+        }
+        int now = refused | 1 << member;
+        if (now == (1 << members.size()) - 1) {
+            throw e;
+        }
+        log.warn("triad member {} refused this client: {}", members.get(member), e.getMessage());
+        return now;
+    }
+
     /** Any server will do (cache settings, key lists): the first that answers. */
     Buf.In any(Buf payload) {
         long deadline = System.nanoTime() + timeout.toNanos();
         int target = 0;
         long backoff = 1;
+        int refused = 0;
         while (true) {
             try {
                 Buf.In in = call(target, payload);
@@ -216,6 +239,9 @@ public final class TriadClient implements AutoCloseable {
                     throw serverError(in);
                 }
             } catch (IOException e) {
+                downUntil[target] = System.nanoTime() + 300_000_000L;
+            } catch (TriadException e) {
+                refused = refusedBy(e, target, refused);
                 downUntil[target] = System.nanoTime() + 300_000_000L;
             }
             target = (target + 1) % members.size();
@@ -230,6 +256,7 @@ public final class TriadClient implements AutoCloseable {
     /** Asks every member; the answers of those that are up and ready (at least one, within the timeout). */
     List<Buf.In> all(Buf payload) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        int refused = 0;
         while (true) {
             List<Buf.In> out = new ArrayList<>();
             for (int i = 0; i < members.size(); i++) {
@@ -243,6 +270,10 @@ public final class TriadClient implements AutoCloseable {
                     }
                 } catch (IOException e) {
                     downUntil[i] = System.nanoTime() + 300_000_000L;
+                } catch (TriadException e) {
+                    if ((refused & 1 << i) == 0) {
+                        refused = refusedBy(e, i, refused);
+                    }
                 }
             }
             if (!out.isEmpty()) {

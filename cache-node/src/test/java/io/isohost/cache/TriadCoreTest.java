@@ -134,6 +134,32 @@ class TriadCoreTest {
     }
 
     @Test
+    void aMemberWithAnotherSecretIsLeftOutAndTheOthersServe(@TempDir Path other) throws Exception {
+        TriadConfig good = TriadTesting.config(3, other, Map.of("c", CacheConfig.of("c")), false);
+        byte[] wrong = "a-secret-nobody-else-holds-0000".getBytes(StandardCharsets.US_ASCII);
+        List<TriadServer> triad = new java.util.ArrayList<>();
+        try {
+            triad.add(TriadTesting.start(good, 0));
+            triad.add(TriadTesting.start(good, 1));
+            TriadConfig.Member c = good.members().get(2);
+            triad.add(TriadServer.start(new TriadConfig(c.id(), good.members(), other.resolve(c.id()), wrong, 1024, 64 * 1024,
+                    good.heartbeat(), good.failureTimeout(), false, good.caches(), false, null)));
+            for (TriadServer s : triad) {
+                assertTrue(s.awaitReady(Duration.ofSeconds(20)));
+            }
+            try (TriadClient client = TriadClient.connect(good)) {
+                CacheClient cache = client.cache("c");
+                for (int i = 0; i < 30; i++) {
+                    cache.put(b("k" + i), b("v" + i)); // keys owned by every member, c's included
+                    assertArrayEquals(b("v" + i), cache.get(b("k" + i)));
+                }
+            }
+        } finally {
+            TriadTesting.closeAll(triad);
+        }
+    }
+
+    @Test
     void corruptMessagesAreRefusedAndTheServerGoesOn() throws Exception {
         InetSocketAddress a = cfg.members().getFirst().address();
         try (Conn c = Conn.connect(a, TriadTesting.SECRET, 1000, 1 << 20)) {
