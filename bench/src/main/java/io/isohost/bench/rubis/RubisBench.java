@@ -153,6 +153,7 @@ public final class RubisBench {
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             // warm up (JIT, pools, H2's caches), then measure with CPU attributed by thread
             emulate(host, Mix.BROWSING, clients, Duration.ofSeconds(quick ? 3 : 10), Duration.ofSeconds(1), scale);
+            double loadAtStart = os.getSystemLoadAverage();
             Map<String, Long> threads0 = ThreadCpu.byRole();
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
@@ -185,13 +186,15 @@ public final class RubisBench {
             figures.put("p50Ms", m.p50Ms());
             figures.put("p99Ms", m.p99Ms());
             figures.put("cpuPercentOfHostWholeProcess", Results.round(process));
+            figures.put("loadAverageAtStart", Results.round(loadAtStart));
             figures.put("balancerLimitN", Map.of("min", limitStats.getMin(), "mean", Results.round(limitStats.getAverage()), "max", limitStats.getMax()));
             figures.put("cpuPercentOfHostByRole", cpuByRole);
             String md = String.format(Locale.ROOT, """
                     # RUBiS throughput: browsing mix, think time 0, one host
 
                     %d clients, database scale %s (%,d users, %,d open auctions), one unlimited application-server container
-                    plus the database's; host, balancer, database and emulator share %d cores. One run of %d s.
+                    plus the database's; host, balancer, database and emulator share %d cores. One run of %d s after a
+                    warm-up; the machine's 1-minute load average was %.1f when it started (other work slows every figure).
 
                     | figure | value |
                     |---|---|
@@ -208,7 +211,7 @@ public final class RubisBench {
                     |---|---|
                     %s
                     """, clients, scale, Population.ofScale(scale).users(), Population.ofScale(scale).activeItems(), (int) cores,
-                    measure.toSeconds(), m.pagesPerSecond(), m.originalPerSecond(), m.errors(), m.p50Ms(), m.p99Ms(), process, limitStats.getMin(), limitStats.getAverage(), limitStats.getMax(), (int) cores,
+                    measure.toSeconds(), loadAtStart, m.pagesPerSecond(), m.originalPerSecond(), m.errors(), m.p50Ms(), m.p99Ms(), process, limitStats.getMin(), limitStats.getAverage(), limitStats.getMax(), (int) cores,
                     String.join("\n", cpuByRole.entrySet().stream().map(e -> "| " + e.getKey() + " | " + e.getValue() + "% |").toList()));
             Results.write("rubis-throughput", Results.document(figures), md + "\n" + r.toMarkdown());
         }
