@@ -13,13 +13,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * An open-loop load generator: requests leave at a fixed rate whatever the server does, and each
  * latency is measured from when the request was due, not when it could be sent, so a stalled
- * server is not hidden (no coordinated omission). The first {@value #WARMUP_SECONDS} s run at the same
- * rate unrecorded, so that this JVM's own JIT warm-up is not counted against the server. Prints one
- * JSON line. Usage: OpenLoopLoad URL RATE SECONDS [GOOD_MILLIS]
+ * server is not hidden (no coordinated omission). Prints one JSON line.
+ * Usage: OpenLoopLoad URL RATE SECONDS [GOOD_MILLIS]
  */
 public final class OpenLoopLoad {
-    static final int WARMUP_SECONDS = 3;
-
     public static void main(String[] args) throws Exception {
         String url = args[0];
         double rate = Double.parseDouble(args[1]);
@@ -36,19 +33,14 @@ public final class OpenLoopLoad {
         AtomicLong non2xx = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         long total = (long) (rate * seconds);
-        long warmup = (long) (rate * WARMUP_SECONDS);
-        CountDownLatch done = new CountDownLatch((int) (total + warmup));
+        CountDownLatch done = new CountDownLatch((int) total);
         long interval = (long) (1e9 / rate);
         long start = System.nanoTime() + 50_000_000L;
-        for (long i = 0; i < warmup + total; i++) {
+        for (long i = 0; i < total; i++) {
             long due = start + i * interval;
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
-            }
-            if (i < warmup) {
-                client.newRequest(url).timeout(30, TimeUnit.SECONDS).send(r -> done.countDown());
-                continue;
             }
             client.newRequest(url).timeout(30, TimeUnit.SECONDS).send((Result r) -> {
                 long latency = System.nanoTime() - due;
@@ -68,7 +60,7 @@ public final class OpenLoopLoad {
                 done.countDown();
             });
         }
-        done.await(WARMUP_SECONDS + seconds + 60L, TimeUnit.SECONDS);
+        done.await(seconds + 60L, TimeUnit.SECONDS);
         client.stop();
         System.out.printf(Locale.ROOT,
                 "{\"url\":\"%s\",\"rate\":%.1f,\"seconds\":%d,\"sent\":%d,\"ok\":%d,\"non2xx\":%d,\"failed\":%d,"
