@@ -68,7 +68,8 @@ cat > $WORK/lb.xml <<LB
   </route>
 </load-balancer>
 LB
-ISOHOST_NO_BUILD=1 $JAVA -cp "host-daemon/target/isohost.jar:host-daemon/target/lib/*" io.isohost.daemon.Isohost lb --config $WORK/lb.xml > $WORK/lb.log 2>&1 &
+# the balancer as ./isohost runs it (compiled code kept: see the launcher); young generation sized for a proxy
+ISOHOST_NO_BUILD=1 $JAVA -XX:-UseCodeCacheFlushing -Xmn1g -cp "host-daemon/target/isohost.jar:host-daemon/target/lib/*" io.isohost.daemon.Isohost lb --config $WORK/lb.xml > $WORK/lb.log 2>&1 &
 sleep 3
 
 declare -A PORT=([nginx]=19001 [haproxy]=19002 [isohost]=19003 [nginx-uncontrolled]=19004)

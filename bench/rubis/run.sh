@@ -8,5 +8,5 @@ cd "$ROOT"
 . bin/jdk.sh
 isohost_find_jdk || exit 3
 ./build -q -DskipTests -pl bench -am install
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx4g -cp "bench/target/classes:bench/target/lib/*"\
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:-UseCodeCacheFlushing -Xmx4g -cp "bench/target/classes:bench/target/lib/*"\
   io.isohost.bench.rubis.RubisBench "${@:-all}"
