@@ -778,10 +778,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
 
         @Override
         public <T> T unwrap(Class<T> clazz) {
-            if (clazz.isInstance(this)) {
-                return clazz.cast(this);
-            }
-            throw new IllegalArgumentException("cannot unwrap to " + clazz);
+            return Unwrap.to(clazz, this);
         }
     }
 
@@ -902,10 +899,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
 
         @Override
         public <T> T unwrap(Class<T> clazz) {
-            if (clazz.isInstance(this)) {
-                return clazz.cast(this);
-            }
-            throw new IllegalArgumentException("cannot unwrap to " + clazz);
+            return Unwrap.to(clazz, this);
         }
     }
 
@@ -995,13 +989,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
 
     @Override
     public <T> T unwrap(Class<T> clazz) {
-        if (clazz.isInstance(this)) {
-            return clazz.cast(this);
-        }
-        if (clazz.isInstance(client)) {
-            return clazz.cast(client);
-        }
-        throw new IllegalArgumentException("cannot unwrap to " + clazz);
+        return Unwrap.to(clazz, this, client);
     }
 
     @Override
@@ -1068,10 +1056,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
 
         @Override
         public <T> T unwrap(Class<T> clazz) {
-            if (clazz.isInstance(this)) {
-                return clazz.cast(this);
-            }
-            throw new IllegalArgumentException("cannot unwrap to " + clazz);
+            return Unwrap.to(clazz, this);
         }
     }
 }

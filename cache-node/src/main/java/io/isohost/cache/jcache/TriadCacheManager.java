@@ -73,6 +73,8 @@ public final class TriadCacheManager implements CacheManager {
                 : new MutableConfiguration<K, V>().setTypes(configuration.getKeyType(), configuration.getValueType())
                 .setStoreByValue(configuration.isStoreByValue());
         if (!cfg.isStoreByValue()) {
+            // JSR-107: store-by-reference is an optional feature (isSupported says no), and createCache
+            // must refuse a configuration that asks for an unsupported feature this way
             throw new UnsupportedOperationException("the triad stores by value only");
         }
         synchronized (caches) {
@@ -202,12 +204,6 @@ public final class TriadCacheManager implements CacheManager {
 
     @Override
     public <T> T unwrap(Class<T> clazz) {
-        if (clazz.isInstance(this)) {
-            return clazz.cast(this);
-        }
-        if (clazz.isInstance(client)) {
-            return clazz.cast(client);
-        }
-        throw new IllegalArgumentException("cannot unwrap to " + clazz);
+        return Unwrap.to(clazz, this, client);
     }
 }

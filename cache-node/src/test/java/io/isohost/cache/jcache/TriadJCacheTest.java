@@ -93,6 +93,10 @@ class TriadJCacheTest {
         Cache<String, Item> c = manager.createCache("ops", new MutableConfiguration<String, Item>().setTypes(String.class, Item.class));
         assertSame(c, manager.getCache("ops", String.class, Item.class));
         assertThrows(CacheException.class, () -> manager.createCache("ops", new MutableConfiguration<>()));
+        assertThrows(UnsupportedOperationException.class,
+                () -> manager.createCache("by-reference", new MutableConfiguration<>().setStoreByValue(false)),
+                "store-by-reference is not supported and is refused as the specification says");
+        assertNull(manager.getCache("by-reference"), "nothing was created");
         assertNull(c.get("a"));
         c.put("a", new Item("x", 1));
         assertEquals(new Item("x", 1), c.get("a"));

@@ -210,29 +210,28 @@ public abstract class RubisServlet extends HttpServlet {
     }
 
     protected static int intParam(HttpServletRequest req, String name) {
-        String v = param(req, name);
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new BadRequest("parameter '" + name + "' must be a whole number, got '" + v + "'");
-        }
+        return number(req, name, Integer::parseInt, "a whole number");
     }
 
     protected static int intParam(HttpServletRequest req, String name, int fallback) {
-        return req.getParameter(name) == null || req.getParameter(name).isBlank() ? fallback : intParam(req, name);
+        return param(req, name, null) == null ? fallback : intParam(req, name);
     }
 
     protected static double doubleParam(HttpServletRequest req, String name) {
-        String v = param(req, name);
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new BadRequest("parameter '" + name + "' must be a number, got '" + v + "'");
-        }
+        return number(req, name, Double::parseDouble, "a number");
     }
 
     protected static double doubleParam(HttpServletRequest req, String name, double fallback) {
-        return req.getParameter(name) == null || req.getParameter(name).isBlank() ? fallback : doubleParam(req, name);
+        return param(req, name, null) == null ? fallback : doubleParam(req, name);
+    }
+
+    private static <T> T number(HttpServletRequest req, String name, java.util.function.Function<String, T> parse, String what) {
+        String v = param(req, name);
+        try {
+            return parse.apply(v);
+        } catch (NumberFormatException e) {
+            throw new BadRequest("parameter '" + name + "' must be " + what + ", got '" + v + "'");
+        }
     }
 
     private static String arg(List<String> args, String name, String fallback) {

@@ -59,15 +59,7 @@ public final class DeploymentManager {
         log.info("converging to deployment version {} left by the previous run", saved.get().version());
         // custom resources a service declared (rubis.tx) were registered when it was submitted;
         // the saved target was valid then, so its rate resources are registered again first
-        for (ContainerTarget t : saved.get().containers()) {
-            for (String resource : t.policies().rates().keySet()) {
-                try {
-                    host.resources().lookup(resource);
-                } catch (io.isohost.rm.UnknownResourceException e) {
-                    host.resources().registerCounted(resource);
-                }
-            }
-        }
+        saved.get().containers().forEach(t -> t.policies().rates().keySet().forEach(host.resources()::registerCounted));
         return Optional.of(apply(saved.get()));
     }
 

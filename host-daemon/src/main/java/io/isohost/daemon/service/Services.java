@@ -299,15 +299,7 @@ public final class Services implements AutoCloseable {
         d.shapes().values().forEach(sh -> names.addAll(sh.rates().keySet()));
         d.components().forEach(c -> names.addAll(c.consumes().keySet()));
         d.embeddedComponents().forEach(e -> names.addAll(e.consumes().keySet()));
-        var registry = host.resources();
-        for (String n : names) {
-            try {
-                registry.lookup(n);
-            } catch (io.isohost.rm.UnknownResourceException e) {
-                registry.registerCounted(n);
-                log.info("service {}: registered the counted resource '{}' it names", d.name(), n);
-            }
-        }
+        names.forEach(host.resources()::registerCounted); // an existing resource is left as it is
     }
 
     private void register(String name) {
