@@ -61,6 +61,8 @@ public final class Node implements Closeable {
     /** How long the third-copy sender gathers before it sends: the third copy lags by this much at most, plus transit. */
     private static final long ASYNC_GATHER_NANOS = 2_000_000;
 
+    private static final long VALUE_CACHE_BYTES = 32L << 20;
+
     /** One entry as held in memory; {@code accessTime} moves on reads at the owner only. */
     static final class Entry {
         final String cache;
@@ -93,6 +95,13 @@ public final class Node implements Closeable {
     // maintenance on the calling thread: no pool wake-ups on the write path
     private final Cache<ReqId, byte[]> done = Caffeine.newBuilder().maximumSize(200_000)
             .expireAfterWrite(Duration.ofMinutes(10)).executor(Runnable::run).build();
+    /**
+     * Values by hash, read through from the store, so a read skips RocksDB (5-8 µs of a remote get). A value
+     * never changes under its hash, so a cached copy is never stale; whether the store holds a value (what a
+     * backup's durability depends on) is still asked of the store.
+     */
+    private final Cache<Hash, byte[]> values = Caffeine.newBuilder().maximumWeight(VALUE_CACHE_BYTES)
+            .weigher((Hash h, byte[] v) -> v.length + 64).executor(Runnable::run).build();
     private final ConcurrentHashMap<Hash, Lease> leases = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Conn> subscribers = new ConcurrentHashMap<>();
     /** Pushes waiting for their ACK, by id. */
@@ -403,7 +412,7 @@ public final class Node implements Closeable {
         }
         byte[] value = null;
         if ((flags & Proto.G_META) == 0) {
-            value = store.value(e.m.valueHash());
+            value = value(e.m.valueHash());
             if (value == null) {
                 log.error("value {} of key {} is missing; reconciling", e.m.valueHash(), kh);
                 reconcileSignal.release();
@@ -413,6 +422,18 @@ public final class Node implements Closeable {
         Buf b = new Buf(MNode.SIZE + 16 + (value == null ? 0 : value.length)).u8(Proto.OK);
         e.m.write(b);
         return b.bytes(value).u8(lease ? 1 : 0);
+    }
+
+    /** A value by its hash, or null if this server does not hold it. */
+    private byte[] value(Hash h) {
+        byte[] v = values.getIfPresent(h);
+        if (v == null) {
+            v = store.value(h);
+            if (v != null) {
+                values.put(h, v);
+            }
+        }
+        return v;
     }
 
     private boolean grantLease(Hash kh, long client, long until) {
@@ -586,7 +607,7 @@ public final class Node implements Closeable {
                     default -> throw new TriadException(Code.BAD_MESSAGE, "corrupt message: condition " + cond);
                 };
                 boolean watched = watched(cache);
-                byte[] oldValue = ((flags & Proto.W_RETURN_OLD) != 0 || watched) && present ? store.value(old.valueHash()) : null;
+                byte[] oldValue = ((flags & Proto.W_RETURN_OLD) != 0 || watched) && present ? value(old.valueHash()) : null;
                 if (!ok) {
                     return result(false, old, old, (flags & Proto.W_RETURN_OLD) != 0 ? oldValue : null, false);
                 }
@@ -788,7 +809,7 @@ public final class Node implements Closeable {
         MNode m = MNode.read(in);
         in.bytes();
         byte[] answer = in.bytes();
-        byte[] v = store.value(m.valueHash());
+        byte[] v = value(m.valueHash());
         if (v != null) {
             p.call(replicateRequest(cache, key, m, v, new ReqId(c, seq), answer, true), failMs);
         }
@@ -969,7 +990,7 @@ public final class Node implements Closeable {
     }
 
     private Buf fetchValue(Buf.In in) {
-        byte[] v = store.value(new Hash(in.raw(32)));
+        byte[] v = value(new Hash(in.raw(32)));
         return v == null ? status(Proto.NOT_FOUND) : status(Proto.OK).bytes(v);
     }
 
@@ -1335,7 +1356,7 @@ public final class Node implements Closeable {
                         }
                     } else if (m.expireTimeout() >= 0 && now > m.modifiedTime() + m.expireTimeout() + EXPIRED_GRACE_MS) {
                         boolean tell = watched(e.cache) && ownerCheck(Ordering.slot(m.keyHash(), n)) == null;
-                        byte[] old = tell ? store.value(m.valueHash()) : null;
+                        byte[] old = tell ? value(m.valueHash()) : null;
                         if (drop(e) && tell) {
                             changed(e.cache, e.key, Proto.EXPIRED, null, old, 0);
                         }
@@ -1388,7 +1409,7 @@ public final class Node implements Closeable {
                 return;
             }
             MNode tomb = new MNode(kh, Hash.ZERO, 0, nextVersion(cur.m.version()), MNode.REMOVED, -1, -1, -1, now, now);
-            byte[] old = watched(cur.cache) ? store.value(cur.m.valueHash()) : null;
+            byte[] old = watched(cur.cache) ? value(cur.m.valueHash()) : null;
             ReqId none = new ReqId(0, 0);
             List<Peer> followers = followers(slot);
             if (n > 1) {
@@ -1429,6 +1450,7 @@ public final class Node implements Closeable {
             entries.values().forEach(e -> now.add(e.m.valueHash()));
             unused.removeIf(now::contains);
             store.deleteValues(unused);
+            values.invalidateAll(unused);
         } finally {
             valueGc.writeLock().unlock();
         }

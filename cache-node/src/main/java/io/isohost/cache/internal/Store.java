@@ -2,6 +2,7 @@ package io.isohost.cache.internal;
 
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -44,6 +45,7 @@ public final class Store implements Closeable {
     private final ColumnFamilyHandle meta;
     private final WriteOptions writeOptions;
     private final DBOptions options;
+    private final ColumnFamilyOptions mnodeOptions;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     /** RocksDB crashes the JVM when a closed handle is used: every operation holds this, close waits for them. */
     private final ReentrantReadWriteLock guard = new ReentrantReadWriteLock();
@@ -52,11 +54,17 @@ public final class Store implements Closeable {
     public Store(Path dir, boolean sync) {
         try {
             Files.createDirectories(dir);
+            // RocksDB requires this off for in-place updates; with 2 cores there is no parallel memtable insert to lose
             options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                    .setMaxBackgroundJobs(2).setKeepLogFileNum(2);
+                    .setMaxBackgroundJobs(2).setKeepLogFileNum(2).setAllowConcurrentMemtableWrite(false);
+            // A key's m-node record keeps its size, so a rewrite updates the memtable entry in place instead of
+            // adding a version: the memtable stays one entry per key, small enough to stay in cache (a put measured
+            // 5 instead of 10 µs, p99 18 instead of 55-100). The write-ahead log is written as before. Only the
+            // start-up scan iterates this family, before anything writes.
+            mnodeOptions = new ColumnFamilyOptions().setInplaceUpdateSupport(true);
             List<ColumnFamilyDescriptor> cfs = List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY),
-                    new ColumnFamilyDescriptor("mnodes".getBytes(StandardCharsets.US_ASCII)),
+                    new ColumnFamilyDescriptor("mnodes".getBytes(StandardCharsets.US_ASCII), mnodeOptions),
                     new ColumnFamilyDescriptor("values".getBytes(StandardCharsets.US_ASCII)));
             db = RocksDB.open(options, dir.toString(), cfs, handles);
             meta = handles.get(0);
@@ -116,7 +124,14 @@ public final class Store implements Closeable {
         byte[] last = new byte[Hash.LENGTH + 1];
         Arrays.fill(last, (byte) 0xff);
         guarded(() -> {
-            db.deleteRange(mnodes, writeOptions, first, last);
+            // one delete per m-node, not a range delete: a later write of the same key would update the old
+            // memtable entry in place, under the range tombstone, and be lost (tried)
+            try (RocksIterator it = db.newIterator(mnodes); WriteBatch batch = new WriteBatch()) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    batch.delete(mnodes, it.key());
+                }
+                db.write(writeOptions, batch);
+            }
             db.deleteRange(values, writeOptions, first, last);
             return null;
         });
@@ -215,6 +230,7 @@ public final class Store implements Closeable {
             db.close();
             writeOptions.close();
             options.close();
+            mnodeOptions.close();
         } finally {
             guard.writeLock().unlock();
         }
