@@ -100,4 +100,9 @@ public record BalancerConfig(Strategy strategy, Duration connectTimeout, Duratio
         return new BalancerConfig(strategy, connectTimeout, recoverTime, idleTime, warmupTime, responseTimeout, initialLimit,
                 minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes, shares);
     }
+
+    public BalancerConfig withMaxRequestBytes(int bytes) {
+        return new BalancerConfig(strategy, connectTimeout, recoverTime, idleTime, warmupTime, responseTimeout, initialLimit,
+                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, bytes, tenantQueueShares);
+    }
 }

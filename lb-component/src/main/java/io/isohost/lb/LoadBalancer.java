@@ -59,7 +59,11 @@ public final class LoadBalancer implements RoutingTable, AutoCloseable {
         connector.setConnectTimeout(config.connectTimeout());
         connector.setIdleTimeout(config.idleTime());
         connector.setExecutor(clientThreads);
-        HttpClient client = new HttpClient(new org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP(connector));
+        var transport = new org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP(connector);
+        // backend responses are handled where they are read, on the selector thread: nothing on the
+        // balancer's response path blocks (see Dispatcher#getInvocationType)
+        transport.setInvocationType(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING);
+        HttpClient client = new HttpClient(transport);
         client.setExecutor(clientThreads);
         client.setFollowRedirects(false);
         client.setHttpCookieStore(new HttpCookieStore.Empty());

@@ -317,4 +317,24 @@ class LoadBalancerTest {
         assertEquals("b /bid amount=12", r.body());
         assertTrue(lb.stats().get("c").requests() >= 1);
     }
+
+    @Test
+    void oversizedBodiesGet413AndLoseNothing() throws Exception {
+        var b = backend("b");
+        start(BalancerConfig.defaults().withMaxRequestBytes(1024), route("c", "/*", b));
+        URI uri = URI.create("http://127.0.0.1:" + lb.port() + "/post");
+        byte[] big = "y".repeat(4096).getBytes();
+        var declared = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, declared.statusCode(), "a Content-Length over the limit");
+        var chunked = http.send(HttpRequest.newBuilder(uri)
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, chunked.statusCode(), "a chunked body that grows past the limit");
+        var small = http.send(HttpRequest.newBuilder(uri)
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream("z=1".getBytes()))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("b /post z=1", small.body(), "a chunked body within the limit passes whole");
+        assertEquals(0, lb.stats().get("c").requests() - 1, "only the request within the limit reached the backend");
+    }
 }

@@ -33,20 +33,34 @@ public final class BenchBackend {
         connector.setAcceptQueueSize(4096);
         connector.setIdleTimeout(120_000);
         server.addConnector(connector);
-        server.setHandler(new Handler.Abstract() {
+        var pool = (QueuedThreadPool) server.getThreadPool();
+        server.setHandler(new Handler.Abstract(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING) {
+            // /fast answers on the selector thread that read it; /work, which sleeps, goes to a pool thread
             @Override
-            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            public boolean handle(Request request, Response response, Callback callback) {
                 if (Request.getPathInContext(request).startsWith("/work")) {
-                    workers.acquire();
-                    try {
-                        Thread.sleep(serviceMillis);
-                    } finally {
-                        workers.release();
-                    }
+                    pool.execute(() -> {
+                        try {
+                            workers.acquire();
+                            try {
+                                Thread.sleep(serviceMillis);
+                            } finally {
+                                workers.release();
+                            }
+                            answer(response, callback);
+                        } catch (InterruptedException e) {
+                            callback.failed(e);
+                        }
+                    });
+                } else {
+                    answer(response, callback);
                 }
+                return true;
+            }
+
+            private void answer(Response response, Callback callback) {
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
                 response.write(true, java.nio.ByteBuffer.wrap(small), callback);
-                return true;
             }
         });
         server.start();

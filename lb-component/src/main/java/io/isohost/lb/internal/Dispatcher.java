@@ -67,6 +67,7 @@ public final class Dispatcher extends Handler.Abstract {
     private boolean firstTable = true;
     // per component, stable across table changes so that the gauge keeps reading the live count
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> queued = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger waitingTotal = new java.util.concurrent.atomic.AtomicInteger();
 
     public Dispatcher(BalancerConfig config, HttpClient client, Scheduler scheduler, Optional<TargetChooser> chooser,
                       MeterRegistry meters) {
@@ -90,6 +91,7 @@ public final class Dispatcher extends Handler.Abstract {
         final Counter rejectedNoBackend;
         final Counter rejectedTenantShare;
         final java.util.concurrent.atomic.AtomicInteger waiting;
+        private final Timer[] requestTimers;
 
         RouteState(String component, String tenant, List<BackendState> members) {
             this.component = component;
@@ -103,6 +105,17 @@ public final class Dispatcher extends Handler.Abstract {
             this.rejectedQueueTimeout = reject("queue-timeout");
             this.rejectedNoBackend = reject("no-backend");
             this.rejectedTenantShare = reject("tenant-share");
+            this.requestTimers = members.stream().map(b -> timer(component, b.backend.id())).toArray(Timer[]::new);
+        }
+
+        /** The request timer of this component on {@code b}; looked up once per route, not per request. */
+        Timer requestTimer(BackendState b) {
+            for (int i = 0; i < requestTimers.length; i++) {
+                if (members.get(i) == b) {
+                    return requestTimers[i];
+                }
+            }
+            return timer(component, b.backend.id()); // the backend left the route while the request was out
         }
 
         private Counter reject(String reason) {
@@ -190,11 +203,22 @@ public final class Dispatcher extends Handler.Abstract {
             this.route = route;
             this.body = body;
             this.path = path;
+            this.preferred = stickyOwner(request);
         }
     }
 
+    /**
+     * The whole request path is asynchronous (body read, backend exchange, relay), so Jetty runs it
+     * on the selector thread that read the request, with no hand-off to a pool thread: on a busy
+     * machine every hand-off is a wait in the CPU run queue while the backend permit is held.
+     */
     @Override
-    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
         MatchedResource<RouteState> match = table.getMatched(path);
         if (match == null) {
@@ -202,23 +226,34 @@ public final class Dispatcher extends Handler.Abstract {
         }
         long length = request.getLength();
         if (length > config.maxRequestBytes()) {
-            reply(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "request body over " + config.maxRequestBytes() + " bytes");
+            tooLarge(response, callback);
             return true;
         }
-        byte[] body = new byte[0];
-        if (length != 0) {
-            ByteBuffer buf = Content.Source.asByteBuffer(request);
-            if (buf.remaining() > config.maxRequestBytes()) {
-                reply(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "request body over " + config.maxRequestBytes() + " bytes");
-                return true;
-            }
-            body = new byte[buf.remaining()];
-            buf.get(body);
+        if (length == 0) {
+            dispatch(new Exchange(request, response, callback, match.getResource(), NO_BODY, path));
+            return true;
         }
-        Exchange ex = new Exchange(request, response, callback, match.getResource(), body, path);
-        ex.preferred = stickyOwner(request);
-        dispatch(ex);
+        // bodies are buffered whole so that a retry can send them again
+        Content.Source.asByteArrayAsync(request, config.maxRequestBytes()).whenComplete((body, failure) -> {
+            if (failure == null) {
+                dispatch(new Exchange(request, response, callback, match.getResource(), body, path));
+            } else {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                        ? c.getCause() : failure;
+                if (cause instanceof IllegalStateException) { // Jetty's "max size exceeded": a chunked body grew past it
+                    tooLarge(response, callback);
+                } else {
+                    reply(response, callback, HttpStatus.BAD_REQUEST_400, "request body unreadable: " + cause.getMessage());
+                }
+            }
+        });
         return true;
+    }
+
+    private static final byte[] NO_BODY = new byte[0];
+
+    private void tooLarge(Response response, Callback callback) {
+        reply(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "request body over " + config.maxRequestBytes() + " bytes");
     }
 
     private static String stickyOwner(Request request) {
@@ -285,6 +320,7 @@ public final class Dispatcher extends Handler.Abstract {
             ex.queuedAs = route.tenant;
             route.queue.addLast(ex);
             route.waiting.incrementAndGet();
+            waitingTotal.incrementAndGet();
         }
         ex.timeout = scheduler.schedule(() -> expire(ex), config.queueTimeout().toMillis(), TimeUnit.MILLISECONDS);
         drain(route); // a permit may have been released meanwhile
@@ -302,6 +338,7 @@ public final class Dispatcher extends Handler.Abstract {
             removed = route.queue.remove(ex);
             if (removed) {
                 route.waiting.decrementAndGet();
+                waitingTotal.decrementAndGet();
                 shares.leave(ex.queuedAs);
             }
         }
@@ -375,6 +412,9 @@ public final class Dispatcher extends Handler.Abstract {
 
     /** A permit came free on {@code b}: hand it to the oldest request waiting for it. */
     private void released(BackendState b) {
+        if (waitingTotal.get() == 0) {
+            return; // the common case; a request queued meanwhile drains its route itself
+        }
         // routes sharing the backend are served oldest waiting request first, so none starves
         List<RouteState> waiting = new ArrayList<>();
         List<Long> since = new ArrayList<>();
@@ -420,6 +460,7 @@ public final class Dispatcher extends Handler.Abstract {
                     if (picked != null) {
                         it.remove();
                         route.waiting.decrementAndGet();
+                        waitingTotal.decrementAndGet();
                         shares.leave(ex.queuedAs);
                         next = ex;
                         break;
@@ -468,7 +509,7 @@ public final class Dispatcher extends Handler.Abstract {
             public void onComplete(Result result) {
                 long now = System.nanoTime();
                 b.inFlight.decrementAndGet();
-                timer(ex.route.component, b.backend.id()).record(now - start, TimeUnit.NANOSECONDS);
+                ex.route.requestTimer(b).record(now - start, TimeUnit.NANOSECONDS);
                 if (result.isFailed()) {
                     failedExchange(ex, b, result, now, now - start, inFlightAtStart);
                 } else {
