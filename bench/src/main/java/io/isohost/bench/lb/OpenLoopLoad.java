@@ -1,12 +1,17 @@
 package io.isohost.bench.lb;
 
 import org.HdrHistogram.Histogram;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.Result;
-import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.thread.Invocable;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,38 +24,48 @@ import java.util.concurrent.locks.LockSupport;
  * server is not hidden (no coordinated omission). Prints one JSON line, and each second's p99 on
  * standard error.
  * <p>
- * Before measuring, this JVM warms its own client code: {@value #WARMUP_SECONDS} s against
+ * It speaks just enough HTTP/1.1 for the benchmark (GET, keep-alive, one request at a time per
+ * connection, Content-Length or chunked answers) over plain NIO: one thread sends on schedule, one
+ * reads answers. A general client (Jetty's, tried first) cost this generator 2-3 times the CPU of the
+ * proxy it measured, and on a 2-core machine that CPU is taken from the proxy and the backend, so
+ * the p99 measured the generator. A request finds an idle connection, or opens one (up to
+ * {@value #MAX_CONNECTIONS}), or waits for the next connection to free; its clock runs from its due
+ * time throughout.
+ * <p>
+ * Before measuring, this JVM warms its own code: {@value #WARMUP_SECONDS} s against
  * {@code WARMUP_URL} at no more than {@value #WARMUP_MAX_RATE}/s, and waits until every warm-up answer
- * is in. Without it the generator's own class loading and JIT (a few hundred ms even against the bare
- * backend) land in every proxy's p99. The warm-up is kept apart from the measured run and below
- * the backend's capacity, so no backlog built while warming is carried into the measurement.
+ * is in, so that its class loading and JIT are not counted against the server, and no backlog built
+ * while warming is carried into the measurement.
  * Usage: OpenLoopLoad URL RATE SECONDS [GOOD_MILLIS [WARMUP_URL]]
  */
 public final class OpenLoopLoad {
     static final int WARMUP_SECONDS = 3;
     static final int WARMUP_MAX_RATE = 500;
+    static final int MAX_CONNECTIONS = 2048;
 
-    public static void main(String[] args) throws Exception {
-        String url = args[0];
+    public static void main(String[] args) {
+        try {
+            measure(args);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void measure(String[] args) throws Exception {
+        URI url = URI.create(args[0]);
         double rate = Double.parseDouble(args[1]);
         int seconds = Integer.parseInt(args[2]);
         long goodNanos = TimeUnit.MILLISECONDS.toNanos(args.length > 3 ? Long.parseLong(args[3]) : 1000);
-        String warmupUrl = args.length > 4 ? args[4] : url;
-        // answers are only counted, so they are handled on the selector thread that reads them: the
-        // generator then costs less CPU, which on this 2-core machine the proxies and backend share
-        var transport = new HttpClientTransportOverHTTP(new ClientConnector());
-        transport.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
-        HttpClient client = new HttpClient(transport);
-        client.setMaxConnectionsPerDestination(4096);
-        client.setMaxRequestsQueuedPerDestination(1 << 20);
-        client.setIdleTimeout(60_000);
-        client.start();
+        URI warmupUrl = args.length > 4 ? URI.create(args[4]) : url;
 
-        CountDownLatch warm = run(client, warmupUrl, Math.min(rate, WARMUP_MAX_RATE), WARMUP_SECONDS, (due, r) -> { });
-        warm.await(WARMUP_SECONDS + 30L, TimeUnit.SECONDS);
+        try (Generator warm = new Generator(warmupUrl, (due, status) -> { })) {
+            warm.run(Math.min(rate, WARMUP_MAX_RATE), WARMUP_SECONDS).await(WARMUP_SECONDS + 30L, TimeUnit.SECONDS);
+        }
         Thread.sleep(500);
 
-        Histogram ok = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         Histogram[] perSecond = new Histogram[seconds + 1];
         for (int s = 0; s <= seconds; s++) {
             perSecond[s] = new Histogram(TimeUnit.SECONDS.toNanos(60), 2);
@@ -58,65 +73,290 @@ public final class OpenLoopLoad {
         AtomicLong good = new AtomicLong();
         AtomicLong ok2xx = new AtomicLong();
         AtomicLong non2xx = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        long start = System.nanoTime() + 50_000_000L;
-        CountDownLatch done = run(client, url, rate, seconds, (due, r) -> {
+        long total = (long) (rate * seconds);
+        long[] start = new long[1];
+        long answered;
+        try (Generator load = new Generator(url, (due, status) -> {
             long latency = System.nanoTime() - due;
-            if (r.isFailed()) {
-                failed.incrementAndGet();
-            } else if (r.getResponse().getStatus() / 100 == 2) {
-                ok2xx.incrementAndGet();
-                long v = Math.min(latency, ok.getHighestTrackableValue());
-                synchronized (ok) {
-                    ok.recordValue(v);
-                    perSecond[(int) Math.min(seconds, Math.max(0, (due - start) / 1_000_000_000L))].recordValue(v);
-                }
-                if (latency <= goodNanos) {
-                    good.incrementAndGet();
-                }
-            } else {
+            if (status / 100 != 2) {
                 non2xx.incrementAndGet();
+                return;
             }
-        });
-        done.await(seconds + 60L, TimeUnit.SECONDS);
-        client.stop();
+            ok2xx.incrementAndGet();
+            long v = Math.min(latency, all.getHighestTrackableValue());
+            all.recordValue(v); // answers are counted on the one reading thread
+            perSecond[(int) Math.min(seconds, Math.max(0, (due - start[0]) / 1_000_000_000L))].recordValue(v);
+            if (latency <= goodNanos) {
+                good.incrementAndGet();
+            }
+        })) {
+            start[0] = System.nanoTime() + Generator.LEAD_NANOS;
+            load.run(rate, seconds).await(seconds + 60L, TimeUnit.SECONDS);
+            answered = load.answered.get();
+        }
         StringBuilder timeline = new StringBuilder("p99 per second, ms:");
         for (int s = 0; s < seconds; s++) {
             timeline.append(String.format(Locale.ROOT, " %.1f", perSecond[s].getValueAtPercentile(99) / 1e6));
         }
         System.err.println(timeline);
-        long total = (long) (rate * seconds);
         System.out.printf(Locale.ROOT,
                 "{\"url\":\"%s\",\"rate\":%.1f,\"seconds\":%d,\"sent\":%d,\"ok\":%d,\"non2xx\":%d,\"failed\":%d,"
                         + "\"goodput_per_second\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f}%n",
-                url, rate, seconds, total, ok2xx.get(), non2xx.get(), failed.get(), good.get() / (double) seconds,
-                ok.getValueAtPercentile(50) / 1e6, ok.getValueAtPercentile(99) / 1e6, ok.getValueAtPercentile(99.9) / 1e6);
+                url, rate, seconds, total, ok2xx.get(), non2xx.get(), total - answered, good.get() / (double) seconds,
+                all.getValueAtPercentile(50) / 1e6, all.getValueAtPercentile(99) / 1e6, all.getValueAtPercentile(99.9) / 1e6);
     }
 
     interface Outcome {
-        void accept(long due, Result result);
+        /** An answer to the request due at {@code due} (System.nanoTime), with its status; called on the reading thread. */
+        void answered(long due, int status);
     }
 
-    /**
-     * Sends {@code rate × seconds} requests, each at its due time from now; returns a latch that
-     * opens when every one is answered.
-     */
-    private static CountDownLatch run(HttpClient client, String url, double rate, int seconds, Outcome outcome) {
-        long total = (long) (rate * seconds);
-        CountDownLatch done = new CountDownLatch((int) total);
-        long interval = (long) (1e9 / rate);
-        long start = System.nanoTime() + 50_000_000L;
-        for (long i = 0; i < total; i++) {
-            long due = start + i * interval;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            client.newRequest(url).timeout(30, TimeUnit.SECONDS).send((Result r) -> {
-                outcome.accept(due, r);
-                done.countDown();
-            });
+    /** Connections to one server, a sender (the caller of {@link #run}) and a reading thread. */
+    static final class Generator implements AutoCloseable {
+        static final long LEAD_NANOS = 50_000_000L;
+        private final InetSocketAddress server;
+        private final byte[] request;
+        private final Outcome outcome;
+        private final Selector selector = Selector.open();
+        private final Object lock = new Object();
+        private final ArrayDeque<Connection> idle = new ArrayDeque<>();
+        private final ArrayDeque<Long> waiting = new ArrayDeque<>(); // due times of requests with no connection yet
+        private int open;
+        final AtomicLong answered = new AtomicLong();
+        private volatile CountDownLatch done = new CountDownLatch(0);
+        private final Thread reader;
+
+        Generator(URI url, Outcome outcome) throws IOException {
+            this.server = new InetSocketAddress(url.getHost(), url.getPort());
+            String path = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+            this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            this.outcome = outcome;
+            this.reader = Thread.ofPlatform().name("open-loop-reader").daemon().start(this::read);
         }
-        return done;
+
+        /** Sends {@code rate × seconds} requests on schedule; the latch opens when all are answered. */
+        CountDownLatch run(double rate, int seconds) throws IOException {
+            long total = (long) (rate * seconds);
+            done = new CountDownLatch((int) total);
+            long interval = (long) (1e9 / rate);
+            long start = System.nanoTime() + LEAD_NANOS;
+            for (long i = 0; i < total; i++) {
+                long due = start + i * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                Connection c;
+                synchronized (lock) {
+                    c = idle.pollFirst();
+                    if (c == null) {
+                        if (open >= MAX_CONNECTIONS) {
+                            waiting.addLast(due);
+                            continue;
+                        }
+                        open++;
+                    }
+                }
+                if (c == null) {
+                    c = connect();
+                }
+                try {
+                    c.send(due);
+                } catch (IOException e) { // the server closed it while idle: once more on a new one
+                    c.closed();
+                    synchronized (lock) {
+                        open++;
+                    }
+                    connect().send(due);
+                }
+            }
+            return done;
+        }
+
+        private Connection connect() throws IOException {
+            SocketChannel ch = SocketChannel.open(server);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.configureBlocking(false);
+            Connection c = new Connection(ch);
+            c.key = ch.register(selector, SelectionKey.OP_READ, c);
+            selector.wakeup(); // the reading thread picks the new key up before the answer can come
+            return c;
+        }
+
+        private void read() {
+            try {
+                while (selector.isOpen()) {
+                    selector.select();
+                    for (SelectionKey k : selector.selectedKeys()) {
+                        ((Connection) k.attachment()).readable();
+                    }
+                    selector.selectedKeys().clear();
+                }
+            } catch (IOException | java.nio.channels.ClosedSelectorException e) {
+                // closed: the run is over
+            }
+        }
+
+        /** One keep-alive connection with at most one request out. */
+        final class Connection {
+            final SocketChannel channel;
+            SelectionKey key;
+            final ByteBuffer in = ByteBuffer.allocate(64 << 10);
+            final ByteBuffer out = ByteBuffer.wrap(request);
+            long due;
+            volatile boolean busy;
+            private boolean gone; // guarded by lock
+
+            Connection(SocketChannel channel) {
+                this.channel = channel;
+            }
+
+            void send(long due) throws IOException {
+                this.due = due;
+                busy = true;
+                out.rewind();
+                while (out.hasRemaining()) {
+                    channel.write(out); // a small request into an empty socket buffer: written at once
+                }
+            }
+
+            void readable() {
+                int n;
+                try {
+                    n = channel.read(in);
+                } catch (IOException e) {
+                    n = -1;
+                }
+                int status = n < 0 ? 0 : complete(in);
+                if (status == 0) {
+                    if (n < 0 || !in.hasRemaining()) { // closed, or an answer too big for this generator
+                        closed();
+                    }
+                    return; // more to come
+                }
+                boolean close = headerHas(in, "connection: close");
+                in.clear();
+                busy = false;
+                answered.incrementAndGet();
+                outcome.answered(due, status);
+                done.countDown();
+                if (close) {
+                    closed();
+                } else {
+                    next(this);
+                }
+            }
+
+            void closed() {
+                synchronized (lock) {
+                    if (gone) {
+                        return;
+                    }
+                    gone = true;
+                    open--;
+                    idle.remove(this);
+                }
+                key.cancel();
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // already gone
+                }
+                if (busy) { // its request is lost: it counts as failed at the end
+                    busy = false;
+                    done.countDown();
+                }
+            }
+        }
+
+        /** A connection came free: the oldest request waiting for one goes out on it. */
+        private void next(Connection c) {
+            Long due;
+            synchronized (lock) {
+                due = waiting.pollFirst();
+                if (due == null) {
+                    idle.addLast(c);
+                    return;
+                }
+            }
+            try {
+                c.send(due);
+            } catch (IOException e) {
+                c.closed();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            selector.close();
+            reader.interrupt();
+        }
+    }
+
+    /** The status of a complete answer in {@code in} (position = bytes read), or 0 if it is not complete yet. */
+    static int complete(ByteBuffer in) {
+        int end = in.position();
+        byte[] a = in.array();
+        int headerEnd = indexOf(a, 0, end, "\r\n\r\n");
+        if (headerEnd < 0 || end < 12) {
+            return 0;
+        }
+        int body = headerEnd + 4;
+        int status = (a[9] - '0') * 100 + (a[10] - '0') * 10 + (a[11] - '0');
+        long length = contentLength(a, headerEnd);
+        if (length >= 0) {
+            return end - body >= length ? status : 0;
+        }
+        if (headerHas(in, "transfer-encoding: chunked")) {
+            return end - body >= 5 && indexOf(a, end - 5, end, "0\r\n\r\n") >= 0 ? status : 0;
+        }
+        return status; // no body (204, 304)
+    }
+
+    private static long contentLength(byte[] a, int headerEnd) {
+        int i = indexOfIgnoreCase(a, headerEnd, "\r\ncontent-length:");
+        if (i < 0) {
+            return -1;
+        }
+        long v = 0;
+        for (int p = i + 17; p < headerEnd && a[p] != '\r'; p++) {
+            if (a[p] >= '0' && a[p] <= '9') {
+                v = v * 10 + (a[p] - '0');
+            }
+        }
+        return v;
+    }
+
+    private static boolean headerHas(ByteBuffer in, String lowerCaseHeader) {
+        byte[] a = in.array();
+        int headerEnd = indexOf(a, 0, in.position(), "\r\n\r\n");
+        return indexOfIgnoreCase(a, headerEnd < 0 ? in.position() : headerEnd, "\r\n" + lowerCaseHeader) >= 0;
+    }
+
+    private static int indexOf(byte[] a, int from, int to, String s) {
+        outer:
+        for (int i = from; i <= to - s.length(); i++) {
+            for (int j = 0; j < s.length(); j++) {
+                if (a[i + j] != s.charAt(j)) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static int indexOfIgnoreCase(byte[] a, int to, String lower) {
+        outer:
+        for (int i = 0; i <= to - lower.length(); i++) {
+            for (int j = 0; j < lower.length(); j++) {
+                if (Character.toLowerCase(a[i + j]) != lower.charAt(j)) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 }

@@ -8,7 +8,6 @@ import io.isohost.lb.TargetChooser;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
@@ -229,7 +228,7 @@ public final class Dispatcher extends Handler.Abstract {
             tooLarge(response, callback);
             return true;
         }
-        if (length == 0) {
+        if (length == 0 || length < 0 && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) { // no body
             dispatch(new Exchange(request, response, callback, match.getResource(), NO_BODY, path));
             return true;
         }
@@ -251,6 +250,8 @@ public final class Dispatcher extends Handler.Abstract {
     }
 
     private static final byte[] NO_BODY = new byte[0];
+    /** Responses are relayed whole; beyond this the exchange fails with 502. */
+    private static final int MAX_RESPONSE_BYTES = 64 << 20;
 
     private void tooLarge(Response response, Callback callback) {
         reply(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "request body over " + config.maxRequestBytes() + " bytes");
@@ -504,7 +505,7 @@ public final class Dispatcher extends Handler.Abstract {
         if (ex.body.length > 0) {
             out.body(new BytesRequestContent(in.getHeaders().get(HttpHeader.CONTENT_TYPE), ex.body));
         }
-        out.send(new BufferingResponseListener(64 << 20) {
+        out.send(new CollectingListener(MAX_RESPONSE_BYTES) {
             @Override
             public void onComplete(Result result) {
                 long now = System.nanoTime();
@@ -529,7 +530,7 @@ public final class Dispatcher extends Handler.Abstract {
                             // a backend that reports nonsense is treated as reporting nothing
                         }
                     }
-                    relay(ex, result.getResponse(), getContent());
+                    relay(ex, result.getResponse(), content());
                 }
                 released(b);
             }
