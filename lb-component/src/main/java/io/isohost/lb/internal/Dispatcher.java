@@ -53,6 +53,7 @@ public final class Dispatcher extends Handler.Abstract {
             "content-length");
     /** Backends may report their CPU load (0-1) in this response header; the server-load strategy uses it. */
     public static final String LOAD_HEADER = "X-Isohost-Cpu-Load";
+    private static final String LOAD_HEADER_LOWER = LOAD_HEADER.toLowerCase(java.util.Locale.ROOT);
 
     private final BalancerConfig config;
     private final HttpClient client;
@@ -583,7 +584,7 @@ public final class Dispatcher extends Handler.Abstract {
         Response to = ex.response;
         to.setStatus(from.getStatus());
         for (HttpField f : from.getHeaders()) {
-            if (!HOP_BY_HOP.contains(f.getLowerCaseName()) && !f.getLowerCaseName().equals(LOAD_HEADER.toLowerCase())) {
+            if (!HOP_BY_HOP.contains(f.getLowerCaseName()) && !f.getLowerCaseName().equals(LOAD_HEADER_LOWER)) {
                 to.getHeaders().add(f);
             }
         }

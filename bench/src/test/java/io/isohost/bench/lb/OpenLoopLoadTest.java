@@ -1,0 +1,94 @@
+package io.isohost.bench.lb;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OpenLoopLoadTest {
+    private Server server;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void anAnswerIsCompleteWhenItsBodyIsIn() {
+        assertEquals(0, OpenLoopLoad.complete(buffer("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n")));
+        assertEquals(0, OpenLoopLoad.complete(buffer("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nabc")));
+        assertEquals(200, OpenLoopLoad.complete(buffer("HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nabcde")));
+        assertEquals(503, OpenLoopLoad.complete(buffer("HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n")));
+        assertEquals(0, OpenLoopLoad.complete(buffer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n")));
+        assertEquals(200, OpenLoopLoad.complete(buffer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")));
+        assertEquals(204, OpenLoopLoad.complete(buffer("HTTP/1.1 204 No Content\r\n\r\n")));
+    }
+
+    @Test
+    void everyRequestIsAnsweredAndTimedFromItsDueTime() throws Exception {
+        int port = start(false);
+        var statuses = new ConcurrentLinkedQueue<Integer>();
+        var late = new ConcurrentLinkedQueue<Long>();
+        try (var g = new OpenLoopLoad.Generator(URI.create("http://127.0.0.1:" + port + "/fast"), (due, status) -> {
+            statuses.add(status);
+            late.add(System.nanoTime() - due);
+        })) {
+            assertTrue(g.run(400, 1).await(30, TimeUnit.SECONDS), "all 400 answered");
+            assertEquals(400, g.answered.get());
+        }
+        assertTrue(statuses.stream().allMatch(s -> s == 200), statuses.toString());
+        assertTrue(late.stream().allMatch(n -> n > 0), "latency counts from the due time, which is before the answer");
+    }
+
+    @Test
+    void aServerThatClosesEveryConnectionIsStillMeasured() throws Exception {
+        int port = start(true);
+        var statuses = new ConcurrentLinkedQueue<Integer>();
+        try (var g = new OpenLoopLoad.Generator(URI.create("http://127.0.0.1:" + port + "/x"), (due, status) -> statuses.add(status))) {
+            assertTrue(g.run(100, 1).await(30, TimeUnit.SECONDS));
+        }
+        assertEquals(100, statuses.size());
+        assertTrue(statuses.stream().allMatch(s -> s == 200), statuses.toString());
+    }
+
+    private int start(boolean close) throws Exception {
+        server = new Server();
+        var connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                if (close) {
+                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                }
+                response.write(true, ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)), callback);
+                return true;
+            }
+        });
+        server.start();
+        return connector.getLocalPort();
+    }
+
+    private static ByteBuffer buffer(String s) {
+        ByteBuffer b = ByteBuffer.allocate(1024);
+        b.put(s.getBytes(StandardCharsets.US_ASCII));
+        return b;
+    }
+}
