@@ -81,6 +81,8 @@ public final class LoadBalancer implements RoutingTable, AutoCloseable {
         listen.setHost(address);
         listen.setPort(port);
         listen.setIdleTimeout(30_000);
+        // Java's default backlog is 50: a burst of new clients past it waits a SYN retransmit (1 s)
+        listen.setAcceptQueueSize(1024);
         // GET forms with long fields (RUBiS sends an item's description in the query) fit; beyond, 431
         listen.getConnectionFactory(org.eclipse.jetty.server.HttpConnectionFactory.class).getHttpConfiguration()
                 .setRequestHeaderSize(REQUEST_HEADER_BYTES);
