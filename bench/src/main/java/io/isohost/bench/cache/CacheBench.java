@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.LongAdder;
  * throughput with 8 threads, and failover time after SIGKILL of a key's owner. Three triad servers run as
  * child JVMs; this JVM is the client. Every loop is bounded in count and time.
  * <p>
- * Usage: CacheBench WORKDIR REDIS_PORT [--quick]   (REDIS_PORT 0 skips Redis)
+ * Usage: CacheBench WORKDIR REDIS_PORT [--quick | --cpu]   (REDIS_PORT 0 skips Redis; --cpu: CPU per put by process
+ * and thread, from /proc, then stop)
  */
 public final class CacheBench {
     static final byte[] SECRET = "bench-cluster-secret-0123456789".getBytes(StandardCharsets.US_ASCII);
@@ -65,6 +66,10 @@ public final class CacheBench {
             near.put(key(0), value);
             recheck.put(key(0), value);
             warm(near, remote, recheck, value);
+            if (args.length > 2 && args[2].equals("--cpu")) {
+                cpuPerPut(triad, remote, value);
+                return;
+            }
 
             figures.put("local_hit_us", latency(ops * 5, i -> near.get(key(0))));
             figures.put("remote_get_us", latency(ops, i -> remote.get(key(i % KEYS))));
@@ -80,6 +85,60 @@ public final class CacheBench {
             triad.stop();
         }
         write(figures, quick);
+    }
+
+    /**
+     * CPU per put (µs) in each process, by thread name (from /proc/PID/task/TID/stat, user + system), over 20,000
+     * puts from one thread, with the put's p50 alongside.
+     */
+    static void cpuPerPut(Triad triad, CacheClient remote, byte[] value) throws Exception {
+        long[] pids = {ProcessHandle.current().pid(), triad.procs[0].pid(), triad.procs[1].pid(), triad.procs[2].pid()};
+        List<Map<String, Long>> before = new ArrayList<>();
+        for (long pid : pids) {
+            before.add(threadTicks(pid));
+        }
+        int puts = Integer.getInteger("cpu.puts", 20_000);
+        System.out.println("measuring puts");
+        System.out.flush();
+        Map<String, Object> lat = latency(puts, i -> remote.put(key(i % KEYS), value));
+        double total = 0;
+        StringBuilder out = new StringBuilder("put p50 " + lat.get("p50") + " µs, p99 " + lat.get("p99") + " µs; CPU per put, µs:\n");
+        for (int p = 0; p < pids.length; p++) {
+            Map<String, Long> after = threadTicks(pids[p]);
+            Map<String, Long> b = before.get(p);
+            Map<String, Long> d = new java.util.TreeMap<>();
+            after.forEach((k, v) -> d.merge(k, v - b.getOrDefault(k, 0L), Long::sum));
+            long sum = d.values().stream().mapToLong(Long::longValue).sum();
+            total += sum * 10_000.0 / puts;
+            out.append(p == 0 ? "  client" : "  server " + (p - 1)).append(String.format(" %.1f:", sum * 10_000.0 / puts));
+            d.forEach((k, v) -> {
+                if (v > 0) {
+                    out.append(String.format(" %s %.1f", k, v * 10_000.0 / puts));
+                }
+            });
+            out.append('\n');
+        }
+        out.append(String.format("  total %.1f µs per put, load average %.2f%n", total, loadAverage()));
+        System.out.print(out);
+    }
+
+    /** Clock ticks (10 ms) of user + system time per thread name in the process. */
+    static Map<String, Long> threadTicks(long pid) throws IOException {
+        Map<String, Long> m = new LinkedHashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    int close = stat.lastIndexOf(')');
+                    String name = stat.substring(stat.indexOf('(') + 1, close).replaceAll("[0-9]+$", "#");
+                    String[] f = stat.substring(close + 2).split(" ");
+                    m.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // thread gone
+                }
+            }
+        }
+        return m;
     }
 
     /** The 1-minute load average: other work on the machine moves every figure here. */

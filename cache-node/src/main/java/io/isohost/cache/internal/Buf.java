@@ -55,6 +55,14 @@ public final class Buf {
         return this;
     }
 
+    /** Raw bytes from {@code off}, {@code len} of them, no length. */
+    public Buf raw(byte[] v, int off, int len) {
+        room(len);
+        System.arraycopy(v, off, b, n, len);
+        n += len;
+        return this;
+    }
+
     /** Length-prefixed bytes; null is written as length -1. */
     public Buf bytes(byte[] v) {
         if (v == null) {

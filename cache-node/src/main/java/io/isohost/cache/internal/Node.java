@@ -59,7 +59,7 @@ public final class Node implements Closeable {
     /** Past its expire timeout by this much, an entry is dropped (servers' clocks differ a little). */
     private static final long EXPIRED_GRACE_MS = 1000;
     /** How long the third-copy sender gathers before it sends: the third copy lags by this much at most, plus transit. */
-    private static final long ASYNC_GATHER_NANOS = 2_000_000;
+    private static final long ASYNC_GATHER_NANOS = 5_000_000;
 
     private static final long VALUE_CACHE_BYTES = 32L << 20;
 
@@ -338,7 +338,7 @@ public final class Node implements Closeable {
     }
 
     private ReentrantLock applyLock(Hash kh) {
-        return applyLocks[(kh.hashCode() & 0x7fffffff) % KEY_LOCKS];
+        return applyLocks[stripe(kh)];
     }
 
     // ---------------------------------------------------------------- ownership
@@ -777,7 +777,7 @@ public final class Node implements Closeable {
                 q.drainTo(batch, 255);
                 Buf frame = new Buf(4096).u8(Proto.REPLICATE_BATCH).i32(batch.size());
                 for (Buf b : batch) {
-                    frame.i32(b.length()).raw(Arrays.copyOf(b.array(), b.length()));
+                    frame.i32(b.length()).raw(b.array(), 0, b.length());
                 }
                 Buf.In r = p.call(frame, failMs);
                 if (r.u8() != Proto.OK) {
@@ -815,18 +815,38 @@ public final class Node implements Closeable {
         }
     }
 
+    /** Third copies: each checked as a single replica would be, those that pass applied in one store write. */
     private Buf replicateBatch(Buf.In in) {
         int count = in.i32();
         if (count < 0 || count > 4096) {
             throw new TriadException(Code.BAD_MESSAGE, "corrupt message: batch of " + count);
         }
-        Buf out = status(Proto.OK).i32(count);
+        int[] status = new int[count];
+        List<Replica> pass = new ArrayList<>(count);
+        int[] at = new int[count];
         for (int i = 0; i < count; i++) {
             Buf.In one = new Buf.In(in.raw(in.i32()));
             if (one.u8() != Proto.REPLICATE) {
                 throw new TriadException(Code.BAD_MESSAGE, "corrupt message: a batch holds only replicas");
             }
-            out.u8(new Buf.In(replicate(one).toBytes()).u8());
+            Replica r = readReplica(one);
+            Buf refused = refusal(r);
+            if (refused != null) {
+                status[i] = refused.array()[0] & 0xff;
+            } else {
+                at[pass.size()] = i;
+                pass.add(r);
+            }
+        }
+        if (!pass.isEmpty()) {
+            int[] applied = applyReplicas(pass);
+            for (int j = 0; j < applied.length; j++) {
+                status[at[j]] = applied[j];
+            }
+        }
+        Buf out = new Buf(8 + count).u8(Proto.OK).i32(count);
+        for (int s : status) {
+            out.u8(s);
         }
         return out;
     }
@@ -882,7 +902,12 @@ public final class Node implements Closeable {
         return status(Proto.OK).i64(epoch).u8(ready ? 1 : 0).u8(e <= p.fenced ? 1 : 0);
     }
 
-    private Buf replicate(Buf.In in) {
+    /** A replica as received from member {@code from}, sent in its epoch {@code epoch}. */
+    private record Replica(Peer from, long epoch, ReqId rid, String cache, byte[] key, MNode m, byte[] value,
+                           byte[] answer) {
+    }
+
+    private Replica readReplica(Buf.In in) {
         Peer p = peer(in.i32());
         long e = in.i64();
         ReqId rid = new ReqId(in.i64(), in.i64());
@@ -892,51 +917,125 @@ public final class Node implements Closeable {
         byte[] value = in.bytes();
         byte[] answer = in.bytes();
         in.u8();
-        if (e <= p.fenced) {
+        return new Replica(p, e, rid, cache, key, m, value, answer);
+    }
+
+    /** The refusal a replica gets before any local state is looked at (fenced, unknown epoch, not the owner), or null. */
+    private Buf refusal(Replica r) {
+        Peer p = r.from();
+        if (r.epoch() <= p.fenced) {
             return status(Proto.FENCED);
         }
-        if (!p.live || p.epoch != e) {
+        if (!p.live || p.epoch != r.epoch()) {
             return status(Proto.RETRY);
         }
-        int slot = Ordering.slot(m.keyHash(), n);
-        if (actingOwner(slot) != p.index) {
-            return status(Proto.NOT_OWNER).i32(actingOwner(slot));
+        int slot = Ordering.slot(r.m().keyHash(), n);
+        int owner = actingOwner(slot);
+        if (owner != p.index) {
+            return status(Proto.NOT_OWNER).i32(owner);
         }
-        if (value != null && !Hash.ofValue(value).equals(m.valueHash())) {
+        if (r.value() != null && !Hash.ofValue(r.value()).equals(r.m().valueHash())) {
             throw new TriadException(Code.BAD_MESSAGE, "corrupt message: value does not match its hash");
         }
-        ReentrantLock kl = applyLock(m.keyHash());
-        kl.lock();
+        return null;
+    }
+
+    private Buf replicate(Buf.In in) {
+        Replica r = readReplica(in);
+        Buf refused = refusal(r);
+        return refused != null ? refused : status(applyReplicas(List.of(r))[0]);
+    }
+
+    private int stripe(Hash kh) {
+        return (kh.hashCode() & 0x7fffffff) % KEY_LOCKS;
+    }
+
+    /**
+     * Applies replicas that passed {@link #refusal}: each one newer than what this server holds is stored, all of
+     * them in one RocksDB write batch, then made visible. Answers per replica: {@code OK} (stored, or held
+     * already), {@code STALE} (a newer one is held) or {@code NEED_VALUE}. The apply locks of all their keys are
+     * held throughout, taken in stripe order (every other path holds one at a time, so this cannot deadlock).
+     */
+    private int[] applyReplicas(List<Replica> rs) {
+        int[] out = new int[rs.size()];
+        int[] stripes = new int[rs.size()];
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = stripe(rs.get(i).m().keyHash());
+        }
+        Arrays.sort(stripes);
+        int locked = 0;
+        List<Replica> stored = new ArrayList<>(rs.size());
         try {
-            Entry cur = entries.get(m.keyHash());
-            if (cur != null) {
-                int c = m.compareVersion(cur.m);
-                if (c == 0) {
-                    return status(Proto.OK);
-                }
-                if (c < 0) {
-                    return status(Proto.STALE);
+            for (int i = 0; i < stripes.length; i++) {
+                if (i == 0 || stripes[i] != stripes[i - 1]) {
+                    applyLocks[stripes[i]].lock();
+                    stripes[locked++] = stripes[i];
                 }
             }
+            // within a batch a key may come twice and a value may come with an earlier replica
+            java.util.Map<Hash, MNode> batchNodes = rs.size() > 1 ? new java.util.HashMap<>() : null;
+            Set<Hash> batchValues = rs.size() > 1 ? new HashSet<>() : null;
             valueGc.readLock().lock();
             try {
-                if (!m.removed() && value == null && !store.hasValue(m.valueHash())) {
-                    return status(Proto.NEED_VALUE);
+                List<Store.Write> writes = new ArrayList<>(rs.size());
+                for (int i = 0; i < out.length; i++) {
+                    Replica r = rs.get(i);
+                    MNode m = r.m();
+                    MNode cur = batchNodes == null ? null : batchNodes.get(m.keyHash());
+                    if (cur == null) {
+                        Entry e = entries.get(m.keyHash());
+                        cur = e == null ? null : e.m;
+                    }
+                    if (cur != null) {
+                        int c = m.compareVersion(cur);
+                        if (c <= 0) {
+                            out[i] = c == 0 ? Proto.OK : Proto.STALE;
+                            continue;
+                        }
+                    }
+                    if (!m.removed() && r.value() == null && (batchValues == null || !batchValues.contains(m.valueHash()))
+                            && !store.hasValue(m.valueHash())) {
+                        out[i] = Proto.NEED_VALUE;
+                        continue;
+                    }
+                    writes.add(new Store.Write(r.cache(), r.key(), m, r.value()));
+                    stored.add(r);
+                    if (batchNodes != null) {
+                        batchNodes.put(m.keyHash(), m);
+                        if (r.value() != null) {
+                            batchValues.add(m.valueHash());
+                        }
+                    }
+                    out[i] = Proto.OK;
                 }
-                store.put(cache, key, m, value);
-                entries.put(m.keyHash(), new Entry(cache, key, m, System.currentTimeMillis()));
+                if (writes.size() == 1) {
+                    Store.Write w = writes.getFirst();
+                    store.put(w.cache(), w.key(), w.mnode(), w.value());
+                } else {
+                    store.putAll(writes);
+                }
+                long now = System.currentTimeMillis();
+                for (Replica r : stored) {
+                    entries.put(r.m().keyHash(), new Entry(r.cache(), r.key(), r.m(), now));
+                }
             } finally {
                 valueGc.readLock().unlock();
             }
-            if (rid.client() != 0 && answer != null && answer.length > 0) {
-                done.put(rid, answer);
+            for (Replica r : stored) {
+                if (r.rid().client() != 0 && r.answer() != null && r.answer().length > 0) {
+                    done.put(r.rid(), r.answer());
+                }
+                lastVersion.accumulateAndGet(r.m().version(), Math::max);
             }
-            lastVersion.accumulateAndGet(m.version(), Math::max);
         } finally {
-            kl.unlock();
+            for (int i = locked - 1; i >= 0; i--) {
+                applyLocks[stripes[i]].unlock();
+            }
         }
-        revokeLease(cache, m.keyHash(), 0);
-        return status(Proto.OK);
+        for (Replica r : stored) {
+            revokeLease(r.cache(), r.m().keyHash(), 0);
+        }
+        return out;
     }
 
     /** A peer finished reconciling: from now on it owns its slots, so stop serving them first. */
