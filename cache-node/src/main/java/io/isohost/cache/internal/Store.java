@@ -178,10 +178,13 @@ public final class Store implements Closeable {
     public void put(String cache, byte[] key, MNode m, byte[] value) {
         byte[] record = encode(cache, key, m);
         guarded(() -> {
+            if (value == null) {
+                // an m-node alone (its value held already, or a removal): one put, no native batch to build and free
+                db.put(mnodes, writeOptions, m.keyHash().bytes(), record);
+                return null;
+            }
             try (WriteBatch batch = new WriteBatch()) {
-                if (value != null) {
-                    batch.put(values, m.valueHash().bytes(), value);
-                }
+                batch.put(values, m.valueHash().bytes(), value);
                 batch.put(mnodes, m.keyHash().bytes(), record);
                 db.write(writeOptions, batch);
             }
