@@ -993,7 +993,11 @@ public final class Node implements Closeable {
                             continue;
                         }
                     }
-                    if (!m.removed() && r.value() == null && (batchValues == null || !batchValues.contains(m.valueHash()))
+                    // the value of an m-node held here is in the store (stored with it or checked then, and the value
+                    // collector, shut out by the read lock, keeps every value an entry points at): no RocksDB read for
+                    // a put that keeps the value
+                    if (!m.removed() && r.value() == null && (cur == null || !cur.valueHash().equals(m.valueHash()))
+                            && (batchValues == null || !batchValues.contains(m.valueHash()))
                             && !store.hasValue(m.valueHash())) {
                         out[i] = Proto.NEED_VALUE;
                         continue;
