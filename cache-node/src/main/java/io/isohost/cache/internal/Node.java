@@ -760,18 +760,31 @@ public final class Node implements Closeable {
 
     /**
      * Sends third copies in batches: after the first queued copy it waits a moment so the copies of the next
-     * writes share the frame, one wake-up of the third server instead of one per write.
+     * writes share the frame, one wake-up of the third server instead of one per write. While copies keep coming
+     * it wakes on its own every {@link #ASYNC_GATHER_NANOS} rather than being woken by the next copy queued: one
+     * wake-up a batch fewer, and none paid by the writing thread.
      */
     private void asyncSender(Peer p) {
         BlockingQueue<Buf> q = asyncQueues.get(p.index);
         List<Buf> batch = new ArrayList<>();
+        boolean busy = false;
         while (running) {
             try {
-                Buf first = q.poll(200, TimeUnit.MILLISECONDS);
+                Buf first;
+                if (busy) {
+                    LockSupport.parkNanos(ASYNC_GATHER_NANOS);
+                    first = q.poll();
+                    busy = first != null;
+                } else {
+                    first = q.poll(200, TimeUnit.MILLISECONDS);
+                    if (first != null) {
+                        LockSupport.parkNanos(ASYNC_GATHER_NANOS);
+                        busy = true;
+                    }
+                }
                 if (first == null || !p.live) {
                     continue;
                 }
-                LockSupport.parkNanos(ASYNC_GATHER_NANOS);
                 batch.clear();
                 batch.add(first);
                 q.drainTo(batch, 255);
