@@ -109,6 +109,16 @@ public final class TriadServer implements AutoCloseable {
         return node.port();
     }
 
+    /** The m-node this server holds for the key, or null (for tests). */
+    io.isohost.cache.internal.MNode held(String cache, byte[] key) {
+        return node.held(cache, key);
+    }
+
+    /** Whether this server's store holds the value (for tests). */
+    boolean storesValue(io.isohost.cache.internal.Hash valueHash) {
+        return node.storesValue(valueHash);
+    }
+
     /** How many m-nodes (tombstones included) this server holds. */
     public int entryCount() {
         return node.entryCount();

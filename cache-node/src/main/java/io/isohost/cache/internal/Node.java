@@ -205,6 +205,17 @@ public final class Node implements Closeable {
         return entries.size();
     }
 
+    /** The m-node this server holds for the key (tombstones included), or null. */
+    public MNode held(String cache, byte[] key) {
+        Entry e = entries.get(Hash.ofKey(cache, key));
+        return e == null ? null : e.m;
+    }
+
+    /** Whether this server's store holds the value. */
+    public boolean storesValue(Hash valueHash) {
+        return store.hasValue(valueHash);
+    }
+
     // ---------------------------------------------------------------- connections
 
     private void acceptLoop() {
