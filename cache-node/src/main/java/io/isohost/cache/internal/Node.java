@@ -793,7 +793,12 @@ public final class Node implements Closeable {
                         busy = true;
                     }
                 }
-                if (first == null || !p.live) {
+                if (first == null) {
+                    continue;
+                }
+                if (!p.live) {
+                    q.clear(); // copies for a member that is down are dropped; it pulls what it lacks when it rejoins
+                    busy = false;
                     continue;
                 }
                 batch.clear();
