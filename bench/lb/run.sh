@@ -69,7 +69,7 @@ cat > $WORK/lb.xml <<LB
 </load-balancer>
 LB
 # the balancer as ./isohost runs it (compiled code kept: see the launcher); young generation sized for a proxy
-ISOHOST_NO_BUILD=1 $JAVA -XX:-UseCodeCacheFlushing -Xmn1g -cp "host-daemon/target/isohost.jar:host-daemon/target/lib/*" io.isohost.daemon.Isohost lb --config $WORK/lb.xml > $WORK/lb.log 2>&1 &
+ISOHOST_NO_BUILD=1 $JAVA -XX:-UseCodeCacheFlushing -Xmn1g -Xlog:gc:file=$WORK/lb-gc.log -cp "host-daemon/target/isohost.jar:host-daemon/target/lib/*" io.isohost.daemon.Isohost lb --config $WORK/lb.xml > $WORK/lb.log 2>&1 &
 sleep 3
 
 declare -A PORT=([nginx]=19001 [haproxy]=19002 [isohost]=19003 [nginx-uncontrolled]=19004)
@@ -88,7 +88,8 @@ NGINX_MAX=$(grep '"proxy":"nginx"' $WORK/results.jsonl | sed 's/.*"rps":\([0-9.]
 RATE70=$(python3 -c "print(round($NGINX_MAX*0.7))")
 for name in nginx haproxy isohost; do
   echo "open loop at 70% of nginx's max ($RATE70/s): $name" >&2
-  line=$($JAVA -cp "$CP" io.isohost.bench.lb.OpenLoopLoad http://127.0.0.1:${PORT[$name]}/fast $RATE70 $SECS 2>/dev/null)
+  line=$($JAVA -cp "$CP" io.isohost.bench.lb.OpenLoopLoad http://127.0.0.1:${PORT[$name]}/fast $RATE70 $SECS 2>$WORK/timeline)
+  grep "p99 per second" $WORK/timeline >&2 || true
   echo "{\"test\":\"p99-at-70\",\"proxy\":\"$name\",\"result\":$line}" >> $WORK/results.jsonl
 done
 CAPACITY=$((SLOTS * 1000 / SERVICE_MS))
@@ -136,4 +137,5 @@ for f, r in over.items():
 md += ["", "Run: `bench/lb/run.sh` (`--quick` for 4 s points). Raw figures: [lb.json](lb.json)."]
 open("bench/results/lb.md", "w").write("\n".join(md) + "\n")
 print("\n".join(md))
+echo "balancer GC pauses:" >&2; grep -h Pause $WORK/lb-gc.log >&2 || true
 PY

@@ -60,11 +60,6 @@ public final class OpenLoopLoad {
         long goodNanos = TimeUnit.MILLISECONDS.toNanos(args.length > 3 ? Long.parseLong(args[3]) : 1000);
         URI warmupUrl = args.length > 4 ? URI.create(args[4]) : url;
 
-        try (Generator warm = new Generator(warmupUrl, (due, status) -> { })) {
-            warm.run(Math.min(rate, WARMUP_MAX_RATE), WARMUP_SECONDS).await(WARMUP_SECONDS + 30L, TimeUnit.SECONDS);
-        }
-        Thread.sleep(500);
-
         Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         Histogram[] perSecond = new Histogram[seconds + 1];
         for (int s = 0; s <= seconds; s++) {
@@ -76,23 +71,28 @@ public final class OpenLoopLoad {
         long total = (long) (rate * seconds);
         long[] start = new long[1];
         long answered;
-        try (Generator load = new Generator(url, (due, status) -> {
-            long latency = System.nanoTime() - due;
-            if (status / 100 != 2) {
-                non2xx.incrementAndGet();
-                return;
-            }
-            ok2xx.incrementAndGet();
-            long v = Math.min(latency, all.getHighestTrackableValue());
-            all.recordValue(v); // answers are counted on the one reading thread
-            perSecond[(int) Math.min(seconds, Math.max(0, (due - start[0]) / 1_000_000_000L))].recordValue(v);
-            if (latency <= goodNanos) {
-                good.incrementAndGet();
-            }
-        })) {
+        // the measured run keeps the warm-up's connections, as a client already talking to the proxy would
+        try (Generator load = new Generator(url)) {
+            load.run(warmupUrl, Math.min(rate, WARMUP_MAX_RATE), WARMUP_SECONDS, (due, status) -> { })
+                    .await(WARMUP_SECONDS + 30L, TimeUnit.SECONDS);
+            Thread.sleep(500);
+            long warmupAnswers = load.answered.get();
             start[0] = System.nanoTime() + Generator.LEAD_NANOS;
-            load.run(rate, seconds).await(seconds + 60L, TimeUnit.SECONDS);
-            answered = load.answered.get();
+            load.run(url, rate, seconds, (due, status) -> {
+                long latency = System.nanoTime() - due;
+                if (status / 100 != 2) {
+                    non2xx.incrementAndGet();
+                    return;
+                }
+                ok2xx.incrementAndGet();
+                long v = Math.min(latency, all.getHighestTrackableValue());
+                all.recordValue(v); // answers are counted on the one reading thread
+                perSecond[(int) Math.min(seconds, Math.max(0, (due - start[0]) / 1_000_000_000L))].recordValue(v);
+                if (latency <= goodNanos) {
+                    good.incrementAndGet();
+                }
+            }).await(seconds + 60L, TimeUnit.SECONDS);
+            answered = load.answered.get() - warmupAnswers;
         }
         StringBuilder timeline = new StringBuilder("p99 per second, ms:");
         for (int s = 0; s < seconds; s++) {
@@ -115,8 +115,8 @@ public final class OpenLoopLoad {
     static final class Generator implements AutoCloseable {
         static final long LEAD_NANOS = 50_000_000L;
         private final InetSocketAddress server;
-        private final byte[] request;
-        private final Outcome outcome;
+        private volatile byte[] request;
+        private volatile Outcome outcome;
         private final Selector selector = Selector.open();
         private final Object lock = new Object();
         private final ArrayDeque<Connection> idle = new ArrayDeque<>();
@@ -126,17 +126,21 @@ public final class OpenLoopLoad {
         private volatile CountDownLatch done = new CountDownLatch(0);
         private final Thread reader;
 
-        Generator(URI url, Outcome outcome) throws IOException {
+        /** Connections to {@code url}'s host and port; each {@link #run} names its own path. */
+        Generator(URI url) throws IOException {
             this.server = new InetSocketAddress(url.getHost(), url.getPort());
-            String path = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-            this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort() + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
-            this.outcome = outcome;
             this.reader = Thread.ofPlatform().name("open-loop-reader").daemon().start(this::read);
         }
 
-        /** Sends {@code rate × seconds} requests on schedule; the latch opens when all are answered. */
-        CountDownLatch run(double rate, int seconds) throws IOException {
+        /**
+         * Sends {@code rate × seconds} GETs of {@code url}'s path on schedule; the latch opens when all
+         * are answered. Runs follow one another; a run starts after the previous one's answers are in.
+         */
+        CountDownLatch run(URI url, double rate, int seconds, Outcome outcome) throws IOException {
+            String path = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+            this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            this.outcome = outcome; // the previous run is over: every answer to it is in
             long total = (long) (rate * seconds);
             done = new CountDownLatch((int) total);
             long interval = (long) (1e9 / rate);
@@ -203,7 +207,7 @@ public final class OpenLoopLoad {
             final SocketChannel channel;
             SelectionKey key;
             final ByteBuffer in = ByteBuffer.allocate(64 << 10);
-            final ByteBuffer out = ByteBuffer.wrap(request);
+            ByteBuffer out = ByteBuffer.allocate(0);
             long due;
             volatile boolean busy;
             private boolean gone; // guarded by lock
@@ -215,6 +219,9 @@ public final class OpenLoopLoad {
             void send(long due) throws IOException {
                 this.due = due;
                 busy = true;
+                if (out.array() != request) {
+                    out = ByteBuffer.wrap(request);
+                }
                 out.rewind();
                 while (out.hasRemaining()) {
                     channel.write(out); // a small request into an empty socket buffer: written at once
