@@ -32,8 +32,11 @@ public final class CacheClient {
     /** Conditions a write can carry; the owner checks them atomically. */
     public enum Condition { ANY, ABSENT, PRESENT, VALUE_EQUALS }
 
-    /** A value with the version the owner gave it. */
-    public record Versioned(byte[] value, long version) {
+    /** A value with the version the owner gave it and its timeouts (milliseconds, -1 for none). */
+    public record Versioned(byte[] value, long version, long expireMillis, long idleMillis) {
+        Versioned(byte[] value, MNode m) {
+            this(value, m.version(), m.expireTimeout(), m.idleTimeout());
+        }
     }
 
     /**
@@ -105,7 +108,7 @@ public final class CacheClient {
         Local l = near == null ? null : near.getIfPresent(kh);
         if (l != null && !fresh && trusted(l, now)) {
             localHits.increment();
-            return new Versioned(l.value, l.m.version());
+            return new Versioned(l.value, l.m);
         }
         remoteReads.increment();
         long rev = revocations.get();
@@ -125,14 +128,14 @@ public final class CacheClient {
                 MNode m = MNode.read(r.in());
                 boolean lease = r.in().u8() == 1;
                 remember(kh, m, l.value, now, lease, rev, r.server());
-                return new Versioned(l.value, m.version());
+                return new Versioned(l.value, m);
             }
             case Proto.OK -> {
                 MNode m = MNode.read(r.in());
                 byte[] value = r.in().bytes();
                 boolean lease = r.in().u8() == 1;
                 remember(kh, m, value, now, lease, rev, r.server());
-                return new Versioned(value, m.version());
+                return new Versioned(value, m);
             }
             default -> throw new TriadException(TriadException.Code.BAD_MESSAGE, "unexpected answer " + r.status());
         }
@@ -261,9 +264,18 @@ public final class CacheClient {
      * result. A retry inside carries the same request id, so the owner applies the write at most once.
      */
     public Outcome write(byte[] key, byte[] value, Condition cond, byte[] expected, boolean returnOld, Expiry expiry) {
+        return write(key, value, cond, expected, returnOld, expiry, false);
+    }
+
+    /**
+     * The general write; with {@code quiet}, the owner does not push the change to the clients watching the cache
+     * (for a rewrite that only moves an entry's expiry, or removes an entry whose expiry says it is gone).
+     */
+    public Outcome write(byte[] key, byte[] value, Condition cond, byte[] expected, boolean returnOld, Expiry expiry,
+                         boolean quiet) {
         Hash kh = Hash.ofKey(cfg.name(), key);
         int flags = (value == null ? Proto.W_DELETE : 0) | (returnOld ? Proto.W_RETURN_OLD : 0)
-                | (expiry.keepExpiry() ? Proto.W_KEEP_EXPIRY : 0);
+                | (expiry.keepExpiry() ? Proto.W_KEEP_EXPIRY : 0) | (quiet ? Proto.W_QUIET : 0);
         int c = switch (cond) {
             case ANY -> Proto.IF_ANY;
             case ABSENT -> Proto.IF_ABSENT;

@@ -655,7 +655,7 @@ public final class Node implements Closeable {
                 if (lease) {
                     grantLease(kh, client, now + leaseTimeout);
                 }
-                if (watched) {
+                if (watched && (flags & Proto.W_QUIET) == 0) {
                     changed(cache, key, delete ? Proto.REMOVED : present ? Proto.UPDATED : Proto.CREATED, value, oldValue, client);
                 }
                 return new Buf(answer.length).raw(answer);

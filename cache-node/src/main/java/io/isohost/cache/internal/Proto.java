@@ -61,6 +61,8 @@ public final class Proto {
     public static final int W_RETURN_OLD = 2;
     /** Keep the old modification time, so an update does not extend the expire timeout. */
     public static final int W_KEEP_EXPIRY = 4;
+    /** Do not push this change to the cache's watchers (an expiry-only rewrite). */
+    public static final int W_QUIET = 8;
 
     // get flags
     public static final int G_LEASE = 1;

@@ -190,40 +190,97 @@ final class TriadCache<K, V> implements Cache<K, V> {
 
     // ------------------------------------------------------------------ expiry
 
+    /** The three moments the specification asks an expiry policy about. */
+    private enum Moment { CREATION, UPDATE, ACCESS }
+
     private static java.time.Duration time(Duration d) {
         return d == null || d.isEternal() ? null : java.time.Duration.ofMillis(d.getTimeUnit().toMillis(d.getDurationAmount()));
     }
 
-    /** The write's expiry for a create ({@code update} false) or an update; null means "do not store". */
-    private Expiry expiryFor(boolean update) {
-        try {
-            if (expiry instanceof EternalExpiryPolicy) {
-                return Expiry.DEFAULT;
-            }
-            if (expiry instanceof CreatedExpiryPolicy) {
-                Duration d = expiry.getExpiryForCreation();
-                return d.isZero() ? null : new Expiry(time(d), null, true);
-            }
-            if (expiry instanceof AccessedExpiryPolicy || expiry instanceof TouchedExpiryPolicy) {
-                Duration d = expiry.getExpiryForCreation();
-                return d.isZero() ? null : new Expiry(null, time(d), false);
-            }
-            Duration d = update ? expiry.getExpiryForUpdate() : expiry.getExpiryForCreation();
-            if (d == null) {
-                return new Expiry(null, null, true);
-            }
-            if (d.isZero()) {
-                return null;
-            }
+    private static java.time.Duration millis(long ms) {
+        return ms < 0 ? null : java.time.Duration.ofMillis(ms);
+    }
+
+    /**
+     * A stock policy on a cache without a writer: its durations live in the m-node's own timeouts (Created and
+     * Modified as the expire timeout, Accessed and Touched as the idle timeout), so each operation is one write
+     * and reads need none. Every other cache asks the policy at the moments the specification names.
+     */
+    private boolean mapped() {
+        Class<?> c = expiry.getClass();
+        return !cfg.isWriteThrough() && (c == EternalExpiryPolicy.class || c == CreatedExpiryPolicy.class
+                || c == ModifiedExpiryPolicy.class || c == AccessedExpiryPolicy.class || c == TouchedExpiryPolicy.class);
+    }
+
+    /** The mapped policy's expiry of a write, the same for a creation and an update; null: a zero duration. */
+    private Expiry mappedExpiry() {
+        if (expiry instanceof EternalExpiryPolicy) {
+            return Expiry.DEFAULT;
+        }
+        Duration d = expiry.getExpiryForCreation();
+        if (d.isZero()) {
+            return null;
+        }
+        if (expiry instanceof CreatedExpiryPolicy) {
+            return new Expiry(time(d), null, true);
+        }
+        if (expiry instanceof ModifiedExpiryPolicy) {
             return new Expiry(time(d), null, false);
+        }
+        return new Expiry(null, time(d), false);
+    }
+
+    /**
+     * The policy's answer for a moment. Null leaves the entry's expiry as it is; for a creation, null and a
+     * failing policy mean eternal, and for the other moments a failing policy leaves the expiry unchanged.
+     */
+    private Duration ask(Moment m) {
+        try {
+            Duration d = switch (m) {
+                case CREATION -> expiry.getExpiryForCreation();
+                case UPDATE -> expiry.getExpiryForUpdate();
+                case ACCESS -> expiry.getExpiryForAccess();
+            };
+            return d == null && m == Moment.CREATION ? Duration.ETERNAL : d;
         } catch (RuntimeException e) {
-            return Expiry.DEFAULT; // the specification: a failing policy leaves expiry unchanged
+            return m == Moment.CREATION ? Duration.ETERNAL : null;
         }
     }
 
-    private boolean stockPolicy() {
-        return expiry instanceof EternalExpiryPolicy || expiry instanceof CreatedExpiryPolicy || expiry instanceof AccessedExpiryPolicy
-                || expiry instanceof TouchedExpiryPolicy || expiry instanceof ModifiedExpiryPolicy;
+    /** The expiry of a write that creates ({@code cur} null) or updates an entry; null: it expires at once. */
+    private Expiry expiryOf(CacheClient.Versioned cur) {
+        if (mapped()) {
+            return mappedExpiry();
+        }
+        Duration d = ask(cur == null ? Moment.CREATION : Moment.UPDATE);
+        if (d == null) {
+            // unchanged: the same timeouts from the same modification time
+            return new Expiry(millis(cur.expireMillis()), millis(cur.idleMillis()), true);
+        }
+        return d.isZero() ? null : new Expiry(time(d), null, false);
+    }
+
+    /**
+     * An entry was read: asks the policy about the access and moves the entry's expiry accordingly (a quiet
+     * rewrite of the same value, or a quiet removal for a zero duration). Mapped policies need nothing here.
+     */
+    private void accessed(byte[] k, byte[] v) {
+        if (mapped()) {
+            return;
+        }
+        Duration d = ask(Moment.ACCESS);
+        if (d == null) {
+            return;
+        }
+        try {
+            if (d.isZero()) {
+                client.write(k, null, Condition.VALUE_EQUALS, v, false, Expiry.DEFAULT, true);
+            } else {
+                client.write(k, v, Condition.VALUE_EQUALS, v, false, new Expiry(time(d), null, false), true);
+            }
+        } catch (TriadException e) {
+            throw triad(e);
+        }
     }
 
     // ------------------------------------------------------------------ reads
@@ -232,19 +289,22 @@ final class TriadCache<K, V> implements Cache<K, V> {
     public V get(K key) {
         long t0 = System.nanoTime();
         byte[] k = key(key);
+        byte[] v;
         try {
-            byte[] v = client.get(k);
-            if (v != null) {
-                counted(stats.hits, stats.getNanos, t0);
-                return object(v);
-            }
+            v = client.get(k);
         } catch (TriadException e) {
             throw triad(e);
+        }
+        if (v != null) {
+            accessed(k, v);
+            counted(stats.hits, stats.getNanos, t0);
+            return object(v);
         }
         counted(stats.misses, stats.getNanos, t0);
         return load(key, k);
     }
 
+    /** Read-through: the loader's value goes into the cache if it is still absent, as a creation. */
     private V load(K key, byte[] k) {
         if (!cfg.isReadThrough() || loader == null) {
             return null;
@@ -258,8 +318,8 @@ final class TriadCache<K, V> implements Cache<K, V> {
             throw new CacheLoaderException(e);
         }
         if (v != null) {
-            Expiry x = expiryFor(false);
-            if (x != null && client.write(k, value(v), Condition.ABSENT, null, false, x).applied()) {
+            Done d = set(key, k, v, value(v), Condition.ABSENT, null, false);
+            if (d.stored()) {
                 fire(EventType.CREATED, key, v, null);
             }
         }
@@ -269,6 +329,14 @@ final class TriadCache<K, V> implements Cache<K, V> {
     @Override
     public Map<K, V> getAll(Set<? extends K> keys) {
         open();
+        if (keys == null) {
+            throw new NullPointerException("keys");
+        }
+        for (K k : keys) {
+            if (k == null) {
+                throw new NullPointerException("null key");
+            }
+        }
         Map<K, V> out = new LinkedHashMap<>();
         for (K k : keys) {
             V v = get(k);
@@ -321,11 +389,18 @@ final class TriadCache<K, V> implements Cache<K, V> {
                         wanted.add(k);
                     }
                 }
-                Map<K, V> loaded = loader.loadAll(wanted);
+                Map<K, V> loaded = wanted.isEmpty() ? Map.of() : loader.loadAll(wanted);
                 if (loaded != null) {
                     for (Map.Entry<K, V> e : loaded.entrySet()) {
                         if (e.getKey() != null && e.getValue() != null) {
-                            putInternal(e.getKey(), e.getValue(), false);
+                            if (replaceExistingValues) {
+                                putInternal(e.getKey(), e.getValue(), false);
+                            } else {
+                                byte[] k = key(e.getKey());
+                                if (set(e.getKey(), k, e.getValue(), value(e.getValue()), Condition.ABSENT, null, false).stored()) {
+                                    fire(EventType.CREATED, e.getKey(), e.getValue(), null);
+                                }
+                            }
                         }
                     }
                 }
@@ -338,54 +413,62 @@ final class TriadCache<K, V> implements Cache<K, V> {
 
     // ------------------------------------------------------------------ writes
 
-    @Override
-    public void put(K key, V value) {
-        putInternal(key, value, true);
+    /**
+     * What a conditional write did: whether its condition held, whether an entry was there before (and its
+     * value, when known), and whether the new value is now in the cache (false when the policy's zero duration
+     * expired it at once).
+     */
+    private record Done(boolean held, boolean hadOld, byte[] old, boolean stored) {
     }
 
-    private void putInternal(K key, V value, boolean writeThrough) {
-        long t0 = System.nanoTime();
-        byte[] k = key(key);
-        byte[] v = value(value);
-        if (writeThrough) {
-            writeThrough(key, value);
-        }
+    /**
+     * Writes {@code v} if {@code cond} holds. A mapped policy without a writer is one conditional write at the
+     * owner. Otherwise the current entry is read first, so that the writer is called only for a write that will
+     * happen and before the cache changes, and the policy is asked only about the creation or the update that
+     * happens; the write then commits with a compare-and-set on what was read, retried on a lost race.
+     */
+    private Done set(K key, byte[] k, V value, byte[] v, Condition cond, byte[] expected, boolean through) {
         try {
-            if (stockPolicy()) {
-                Expiry x = expiryFor(false);
-                Outcome o = x == null
-                        ? client.write(k, null, Condition.ANY, null, true, Expiry.DEFAULT)
-                        : client.write(k, v, Condition.ANY, null, !listeners.isEmpty(), x);
+            if (mapped()) {
+                Expiry x = mappedExpiry();
                 if (x != null) {
-                    counted(stats.puts, stats.putNanos, t0);
-                    fire(o.hadOld() ? EventType.UPDATED : EventType.CREATED, key, value, o.oldValue());
+                    Outcome o = client.write(k, v, cond, expected, true, x);
+                    return new Done(o.applied(), o.hadOld(), o.oldValue(), o.applied());
                 }
-                return;
             }
-            // other policies give different expiry to a create and an update: learn which it is, then commit by CAS
+            boolean written = false;
             for (int i = 0; i < CAS_ATTEMPTS; i++) {
                 CacheClient.Versioned cur = client.getVersioned(k, true);
-                Expiry x = expiryFor(cur != null);
-                Outcome o;
-                if (x == null) {
-                    o = cur == null ? new Outcome(true, false, null, 0)
-                            : client.write(k, null, Condition.VALUE_EQUALS, cur.value(), false, Expiry.DEFAULT);
-                } else {
-                    o = client.write(k, v, cur == null ? Condition.ABSENT : Condition.VALUE_EQUALS,
-                            cur == null ? null : cur.value(), false, x);
+                byte[] old = cur == null ? null : cur.value();
+                boolean holds = switch (cond) {
+                    case ANY -> true;
+                    case ABSENT -> cur == null;
+                    case PRESENT -> cur != null;
+                    case VALUE_EQUALS -> cur != null && Arrays.equals(old, expected);
+                };
+                if (!holds) {
+                    return new Done(false, cur != null, old, false);
                 }
-                if (o.applied()) {
-                    if (x != null) {
-                        counted(stats.puts, stats.putNanos, t0);
-                        fire(cur == null ? EventType.CREATED : EventType.UPDATED, key, value, cur == null ? null : cur.value());
+                if (through && !written) {
+                    writeThrough(key, value);
+                    written = true;
+                }
+                Expiry x = expiryOf(cur);
+                if (x == null) {
+                    if (cur == null) {
+                        return new Done(true, false, null, false);
                     }
-                    return;
+                    if (client.write(k, null, Condition.VALUE_EQUALS, old, false, Expiry.DEFAULT, true).applied()) {
+                        return new Done(true, true, old, false);
+                    }
+                } else if (client.write(k, v, cur == null ? Condition.ABSENT : Condition.VALUE_EQUALS, old, false, x).applied()) {
+                    return new Done(true, cur != null, old, true);
                 }
             }
-            throw new CacheException("put on '" + name + "' lost " + CAS_ATTEMPTS + " races in a row");
         } catch (TriadException e) {
             throw triad(e);
         }
+        throw new CacheException("a write on '" + name + "' lost " + CAS_ATTEMPTS + " races in a row");
     }
 
     private void writeThrough(K key, V value) {
@@ -412,33 +495,49 @@ final class TriadCache<K, V> implements Cache<K, V> {
         }
     }
 
+    /** After a successful write: counts the put and tells the listeners. */
+    private void written(Done d, K key, V value, long t0) {
+        if (d.stored()) {
+            counted(stats.puts, stats.putNanos, t0);
+            fire(d.hadOld() ? EventType.UPDATED : EventType.CREATED, key, value, d.old());
+        }
+    }
+
+    @Override
+    public void put(K key, V value) {
+        putInternal(key, value, true);
+    }
+
+    private void putInternal(K key, V value, boolean through) {
+        long t0 = System.nanoTime();
+        byte[] k = key(key);
+        byte[] v = value(value);
+        written(set(key, k, value, v, Condition.ANY, null, through), key, value, t0);
+    }
+
     @Override
     public V getAndPut(K key, V value) {
         long t0 = System.nanoTime();
         byte[] k = key(key);
         byte[] v = value(value);
-        writeThrough(key, value);
-        try {
-            Expiry x = expiryFor(true);
-            Outcome o = client.write(k, x == null ? null : v, Condition.ANY, null, true, x == null ? Expiry.DEFAULT : x);
-            counted(o.hadOld() ? stats.hits : stats.misses, stats.getNanos, t0);
-            if (x != null) {
-                counted(stats.puts, stats.putNanos, t0);
-                fire(o.hadOld() ? EventType.UPDATED : EventType.CREATED, key, value, o.oldValue());
-            }
-            return object(o.oldValue());
-        } catch (TriadException e) {
-            throw triad(e);
-        }
+        Done d = set(key, k, value, v, Condition.ANY, null, true);
+        counted(d.hadOld() ? stats.hits : stats.misses, stats.getNanos, t0);
+        written(d, key, value, t0);
+        return object(d.old());
     }
 
     @Override
     public void putAll(Map<? extends K, ? extends V> map) {
         open();
+        if (map == null) {
+            throw new NullPointerException("map");
+        }
         for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
             if (e.getKey() == null || e.getValue() == null) {
                 throw new NullPointerException("null key or value in putAll");
             }
+            key(e.getKey());
+            value(e.getValue());
         }
         if (cfg.isWriteThrough() && writer != null) {
             List<Cache.Entry<? extends K, ? extends V>> batch = new ArrayList<>();
@@ -474,21 +573,10 @@ final class TriadCache<K, V> implements Cache<K, V> {
         long t0 = System.nanoTime();
         byte[] k = key(key);
         byte[] v = value(value);
-        try {
-            Expiry x = expiryFor(false);
-            if (x == null) {
-                return false;
-            }
-            boolean applied = client.write(k, v, Condition.ABSENT, null, false, x).applied();
-            if (applied) {
-                writeThrough(key, value);
-                counted(stats.puts, stats.putNanos, t0);
-                fire(EventType.CREATED, key, value, null);
-            }
-            return applied;
-        } catch (TriadException e) {
-            throw triad(e);
-        }
+        Done d = set(key, k, value, v, Condition.ABSENT, null, true);
+        counted(d.held() ? stats.misses : stats.hits, stats.getNanos, t0);
+        written(d, key, value, t0);
+        return d.held();
     }
 
     @Override
@@ -497,7 +585,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
         byte[] k = key(key);
         deleteThrough(key);
         try {
-            Outcome o = client.write(k, null, Condition.ANY, null, true, Expiry.DEFAULT);
+            Outcome o = client.write(k, null, Condition.ANY, null, !listeners.isEmpty(), Expiry.DEFAULT);
             if (o.applied()) {
                 counted(stats.removals, stats.removeNanos, t0);
                 fire(EventType.REMOVED, key, null, o.oldValue());
@@ -514,11 +602,30 @@ final class TriadCache<K, V> implements Cache<K, V> {
         byte[] k = key(key);
         byte[] old = value(oldValue);
         try {
-            Outcome o = client.write(k, null, Condition.VALUE_EQUALS, old, false, Expiry.DEFAULT);
-            if (o.applied()) {
+            if (cfg.isWriteThrough() && writer != null) {
+                // the writer hears only a removal that will happen: look first, then commit on what was seen
+                CacheClient.Versioned cur = client.getVersioned(k, true);
+                if (cur == null) {
+                    counted(stats.misses, stats.getNanos, t0);
+                    return false;
+                }
+                if (!Arrays.equals(cur.value(), old)) {
+                    counted(stats.hits, stats.getNanos, t0);
+                    accessed(k, cur.value());
+                    return false;
+                }
                 deleteThrough(key);
+            }
+            Outcome o = client.write(k, null, Condition.VALUE_EQUALS, old, false, Expiry.DEFAULT);
+            counted(o.hadOld() ? stats.hits : stats.misses, stats.getNanos, t0);
+            if (o.applied()) {
                 counted(stats.removals, stats.removeNanos, t0);
                 fire(EventType.REMOVED, key, null, old);
+            } else if (o.hadOld() && !mapped()) {
+                CacheClient.Versioned cur = client.getVersioned(k, true);
+                if (cur != null) {
+                    accessed(k, cur.value());
+                }
             }
             return o.applied();
         } catch (TriadException e) {
@@ -550,60 +657,47 @@ final class TriadCache<K, V> implements Cache<K, V> {
         byte[] k = key(key);
         byte[] old = value(oldValue);
         byte[] v = value(newValue);
-        try {
-            Expiry x = expiryFor(true);
-            Outcome o = client.write(k, x == null ? null : v, Condition.VALUE_EQUALS, old, false, x == null ? Expiry.DEFAULT : x);
-            if (o.applied() && x != null) {
-                writeThrough(key, newValue);
-                counted(stats.puts, stats.putNanos, t0);
-                fire(EventType.UPDATED, key, newValue, old);
-            }
-            return o.applied();
-        } catch (TriadException e) {
-            throw triad(e);
+        Done d = set(key, k, newValue, v, Condition.VALUE_EQUALS, old, true);
+        counted(d.hadOld() ? stats.hits : stats.misses, stats.getNanos, t0);
+        if (!d.held() && d.hadOld() && d.old() != null) {
+            accessed(k, d.old());
         }
+        written(d, key, newValue, t0);
+        return d.held();
     }
 
     @Override
     public boolean replace(K key, V value) {
-        return getAndReplaceInternal(key, value) != null;
+        return replaceInternal(key, value).held();
     }
 
     @Override
     public V getAndReplace(K key, V value) {
-        byte[] old = getAndReplaceInternal(key, value);
-        return object(old);
+        return object(replaceInternal(key, value).old());
     }
 
-    private byte[] getAndReplaceInternal(K key, V value) {
+    private Done replaceInternal(K key, V value) {
         long t0 = System.nanoTime();
         byte[] k = key(key);
         byte[] v = value(value);
-        try {
-            Expiry x = expiryFor(true);
-            Outcome o = client.write(k, x == null ? null : v, Condition.PRESENT, null, true, x == null ? Expiry.DEFAULT : x);
-            counted(o.applied() ? stats.hits : stats.misses, stats.getNanos, t0);
-            if (!o.applied()) {
-                return null;
-            }
-            writeThrough(key, value);
-            counted(stats.puts, stats.putNanos, t0);
-            fire(EventType.UPDATED, key, value, o.oldValue());
-            return o.oldValue();
-        } catch (TriadException e) {
-            throw triad(e);
-        }
+        Done d = set(key, k, value, v, Condition.PRESENT, null, true);
+        counted(d.held() ? stats.hits : stats.misses, stats.getNanos, t0);
+        written(d, key, value, t0);
+        return d.held() ? d : new Done(false, d.hadOld(), null, false);
     }
 
     @Override
     public void removeAll(Set<? extends K> keys) {
         open();
+        if (keys == null) {
+            throw new NullPointerException("keys");
+        }
         for (K k : keys) {
             if (k == null) {
                 throw new NullPointerException("null key in removeAll");
             }
         }
-        if (cfg.isWriteThrough() && writer != null) {
+        if (cfg.isWriteThrough() && writer != null && !keys.isEmpty()) {
             List<Object> batch = new ArrayList<>(keys);
             CacheWriterException failed = null;
             try {
@@ -611,10 +705,11 @@ final class TriadCache<K, V> implements Cache<K, V> {
             } catch (Exception e) {
                 failed = e instanceof CacheWriterException cwe ? cwe : new CacheWriterException(e);
             }
+            // the writer removes what it deleted from the batch; what is left stays in the cache
             Set<Object> notDeleted = failed == null ? Set.of() : new HashSet<>(batch);
             for (K k : keys) {
                 if (!notDeleted.contains(k)) {
-                    removeQuietly(k, true);
+                    removeQuietly(k);
                 }
             }
             if (failed != null) {
@@ -622,13 +717,16 @@ final class TriadCache<K, V> implements Cache<K, V> {
             }
             return;
         }
-        keys.forEach(k -> removeQuietly(k, true));
+        keys.forEach(this::removeQuietly);
     }
 
-    private void removeQuietly(K key, boolean events) {
+    /** A removal that the writer has heard already (or has not to hear). */
+    private void removeQuietly(K key) {
+        long t0 = System.nanoTime();
         try {
-            Outcome o = client.write(key(key), null, Condition.ANY, null, events, Expiry.DEFAULT);
-            if (o.applied() && events) {
+            Outcome o = client.write(key(key), null, Condition.ANY, null, !listeners.isEmpty(), Expiry.DEFAULT);
+            if (o.applied()) {
+                counted(stats.removals, stats.removeNanos, t0);
                 fire(EventType.REMOVED, key, null, o.oldValue());
             }
         } catch (TriadException e) {
@@ -639,9 +737,17 @@ final class TriadCache<K, V> implements Cache<K, V> {
     @Override
     public void removeAll() {
         open();
+        // the servers' key lists may still name an entry removed a moment ago (a third copy not yet applied):
+        // the owner says which are live, so that the writer hears only of entries that are there
         Set<K> keys = new HashSet<>();
-        for (byte[] k : client.keys()) {
-            keys.add(object(k));
+        try {
+            for (byte[] k : client.keys()) {
+                if (client.getVersioned(k, true) != null) {
+                    keys.add(object(k));
+                }
+            }
+        } catch (TriadException e) {
+            throw triad(e);
         }
         removeAll(keys);
     }
@@ -651,7 +757,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
         open();
         try {
             for (byte[] k : client.keys()) {
-                client.write(k, null, Condition.ANY, null, false, Expiry.DEFAULT);
+                client.write(k, null, Condition.ANY, null, false, Expiry.DEFAULT, true);
             }
         } catch (TriadException e) {
             throw triad(e);
@@ -662,6 +768,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
 
     @Override
     public <T> T invoke(K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+        long t0 = System.nanoTime();
         byte[] k = key(key);
         if (entryProcessor == null) {
             throw new NullPointerException("entry processor");
@@ -684,31 +791,45 @@ final class TriadCache<K, V> implements Cache<K, V> {
                 }
                 switch (entry.action) {
                     case NONE -> {
+                        counted(cur != null ? stats.hits : stats.misses, stats.getNanos, t0);
+                        if (cur != null && entry.read) {
+                            accessed(k, cur.value());
+                        }
                         return result;
                     }
                     case REMOVE -> {
                         if (cur == null) {
+                            // removing what is not there still reaches the writer, as a remove would
+                            counted(stats.misses, stats.getNanos, t0);
+                            deleteThrough(key);
                             return result;
                         }
+                        deleteThrough(key);
                         if (client.write(k, null, Condition.VALUE_EQUALS, cur.value(), false, Expiry.DEFAULT).applied()) {
-                            deleteThrough(key);
+                            counted(stats.hits, stats.getNanos, t0);
+                            counted(stats.removals, stats.removeNanos, t0);
                             fire(EventType.REMOVED, key, null, cur.value());
                             return result;
                         }
                     }
                     case SET -> {
                         byte[] v = value(entry.value);
-                        Expiry x = expiryFor(cur != null);
-                        Outcome o = x == null
-                                ? (cur == null ? new Outcome(true, false, null, 0)
-                                : client.write(k, null, Condition.VALUE_EQUALS, cur.value(), false, Expiry.DEFAULT))
-                                : client.write(k, v, cur == null ? Condition.ABSENT : Condition.VALUE_EQUALS,
-                                cur == null ? null : cur.value(), false, x);
-                        if (o.applied()) {
-                            if (!entry.fromLoader) {
-                                writeThrough(key, entry.value);
-                            }
+                        if (!entry.fromLoader && i == 0) {
+                            writeThrough(key, entry.value);
+                        }
+                        Expiry x = entry.fromLoader ? expiryOfCreation() : expiryOf(cur);
+                        boolean applied;
+                        if (x == null) {
+                            applied = cur == null || client.write(k, null, Condition.VALUE_EQUALS, cur.value(), false,
+                                    Expiry.DEFAULT, true).applied();
+                        } else {
+                            applied = client.write(k, v, cur == null ? Condition.ABSENT : Condition.VALUE_EQUALS,
+                                    cur == null ? null : cur.value(), false, x).applied();
+                        }
+                        if (applied) {
+                            counted(cur != null ? stats.hits : stats.misses, stats.getNanos, t0);
                             if (x != null) {
+                                counted(stats.puts, stats.putNanos, t0);
                                 fire(cur == null ? EventType.CREATED : EventType.UPDATED, key, entry.value, cur == null ? null : cur.value());
                             }
                             return result;
@@ -722,6 +843,10 @@ final class TriadCache<K, V> implements Cache<K, V> {
         throw new EntryProcessorException("entry processor on '" + name + "' lost " + CAS_ATTEMPTS + " races in a row");
     }
 
+    private Expiry expiryOfCreation() {
+        return expiryOf(null);
+    }
+
     private enum Action { NONE, SET, REMOVE }
 
     private final class Mutable implements MutableEntry<K, V> {
@@ -730,10 +855,13 @@ final class TriadCache<K, V> implements Cache<K, V> {
         private Action action = Action.NONE;
         private boolean loaded;
         private boolean fromLoader;
+        private boolean read;
+        private final boolean existed;
 
         Mutable(K key, V value) {
             this.key = key;
             this.value = value;
+            this.existed = value != null;
         }
 
         @Override
@@ -743,8 +871,9 @@ final class TriadCache<K, V> implements Cache<K, V> {
 
         @Override
         public void remove() {
+            // removing what this processor created (or loaded) leaves the entry as it was: absent
+            action = (action == Action.SET && !existed) || loaded ? Action.NONE : Action.REMOVE;
             value = null;
-            action = Action.REMOVE;
             loaded = false;
         }
 
@@ -765,6 +894,9 @@ final class TriadCache<K, V> implements Cache<K, V> {
 
         @Override
         public V getValue() {
+            if (action == Action.NONE) {
+                read = true;
+            }
             if (value == null && action == Action.NONE && cfg.isReadThrough() && loader != null) {
                 try {
                     value = loader.load(key);
@@ -787,6 +919,11 @@ final class TriadCache<K, V> implements Cache<K, V> {
         open();
         if (keys == null || entryProcessor == null) {
             throw new NullPointerException("keys and entry processor are required");
+        }
+        for (K k : keys) {
+            if (k == null) {
+                throw new NullPointerException("null key");
+            }
         }
         Map<K, EntryProcessorResult<T>> out = new HashMap<>();
         for (K k : keys) {
@@ -861,8 +998,23 @@ final class TriadCache<K, V> implements Cache<K, V> {
         if (c == null) {
             throw new NullPointerException("listener configuration");
         }
-        listeners.removeIf(r -> r.config.equals(c));
+        for (Registration<K, V> r : listeners) {
+            if (r.config.equals(c) && listeners.remove(r)) {
+                closeQuietly(r.listener);
+                closeQuietly(r.filter);
+            }
+        }
         cfg.removeCacheEntryListenerConfiguration(c);
+    }
+
+    private static void closeQuietly(Object o) {
+        if (o instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // the specification asks providers to close what they created; failures are not the cache's
+            }
+        }
     }
 
     private final class Event extends CacheEntryEvent<K, V> {
@@ -970,15 +1122,13 @@ final class TriadCache<K, V> implements Cache<K, V> {
             Management.register(stats, Management.name("CacheStatistics", this), false);
             Management.register(configBean, Management.name("CacheConfiguration", this), false);
             manager.closed(this);
-            for (Object o : Arrays.asList(loader, writer, expiry)) {
-                if (o instanceof AutoCloseable c) {
-                    try {
-                        c.close();
-                    } catch (Exception ignored) {
-                        // the specification asks providers to close these; failures are not the cache's
-                    }
-                }
+            List<Object> parts = new ArrayList<>(Arrays.asList(loader, writer, expiry));
+            for (Registration<K, V> r : listeners) {
+                parts.add(r.listener);
+                parts.add(r.filter);
             }
+            listeners.clear();
+            parts.forEach(TriadCache::closeQuietly);
         }
     }
 
@@ -1004,9 +1154,13 @@ final class TriadCache<K, V> implements Cache<K, V> {
             @Override
             public boolean hasNext() {
                 while (next == null && i < keys.size()) {
+                    long t0 = System.nanoTime();
                     byte[] k = keys.get(i++);
                     byte[] v = client.get(k);
                     if (v != null) {
+                        // each entry the iterator yields is an access (the policy, the hit count)
+                        accessed(k, v);
+                        counted(stats.hits, stats.getNanos, t0);
                         next = new SimpleEntry<>(object(k), object(v));
                     }
                 }
