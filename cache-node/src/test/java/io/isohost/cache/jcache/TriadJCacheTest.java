@@ -258,6 +258,80 @@ class TriadJCacheTest {
         }
     }
 
+    /** Not a stock policy: 500 ms after creation, 2 s after each access, updates leave the deadline. */
+    public static final class ShortThenLongOnAccess implements javax.cache.expiry.ExpiryPolicy, Serializable {
+        @Override
+        public Duration getExpiryForCreation() {
+            return new Duration(TimeUnit.MILLISECONDS, 500);
+        }
+
+        @Override
+        public Duration getExpiryForAccess() {
+            return new Duration(TimeUnit.SECONDS, 2);
+        }
+
+        @Override
+        public Duration getExpiryForUpdate() {
+            return null;
+        }
+    }
+
+    public static final class HeardQuiet implements CacheEntryCreatedListener<String, String>, CacheEntryUpdatedListener<String, String>,
+            CacheEntryRemovedListener<String, String>, Serializable {
+        static final List<String> EVENTS = new CopyOnWriteArrayList<>();
+
+        private static void log(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            for (CacheEntryEvent<? extends String, ? extends String> e : events) {
+                EVENTS.add(e.getEventType() + " " + e.getKey());
+            }
+        }
+
+        @Override
+        public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            log(events);
+        }
+
+        @Override
+        public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            log(events);
+        }
+
+        @Override
+        public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            log(events);
+        }
+    }
+
+    @Test
+    void anAccessMovesACustomPolicysDeadlineWithoutTellingOtherHosts() throws Exception {
+        MutableConfiguration<String, String> cfg = new MutableConfiguration<String, String>()
+                .setTypes(String.class, String.class)
+                .setExpiryPolicyFactory(FactoryBuilder.factoryOf(ShortThenLongOnAccess.class));
+        Cache<String, String> here = manager.createCache("custom-expiry", new MutableConfiguration<>(cfg)
+                .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+                        FactoryBuilder.factoryOf(HeardQuiet.class), null, false, false)));
+        CacheManager otherHost = Caching.getCachingProvider(TriadCachingProvider.class.getName())
+                .getCacheManager(URI.create("urn:isohost:triad:custom-expiry-host"), TriadJCacheTest.class.getClassLoader(),
+                        manager.getProperties());
+        try {
+            Cache<String, String> there = otherHost.createCache("custom-expiry", cfg);
+            Thread.sleep(300); // the watch reaches every server
+            there.put("read", "v");
+            there.put("unread", "v");
+            assertEquals("v", there.get("read"), "an access: the policy gives it 2 s from now");
+            Thread.sleep(1000);
+            assertFalse(here.containsKey("unread"), "500 ms after its creation");
+            assertTrue(here.containsKey("read"), "the access moved its deadline");
+            there.put("read", "w"); // an update: the policy leaves the deadline where the access put it
+            Thread.sleep(200);
+            assertTrue(here.containsKey("read"));
+            assertEquals(List.of("CREATED read", "CREATED unread", "UPDATED read"), HeardQuiet.EVENTS,
+                    "the access's rewrite is quiet: other hosts hear the creates and the update only");
+        } finally {
+            otherHost.close();
+        }
+    }
+
     @Test
     void entryProcessorsAreAtomicAcrossThreads() throws Exception {
         Cache<String, Integer> c = manager.createCache("counters", new MutableConfiguration<>());
