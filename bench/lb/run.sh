@@ -5,14 +5,15 @@
 # Writes bench/results/lb.json and bench/results/lb.md.
 # As the fact sheet's fair side-by-side on one 2-core machine asks: the proxy under test runs on CPU 1,
 # the load generators and the backend on CPU 0, so a proxy's latency is its own and not the share of
-# a core it takes from the generator; the p99 point runs three rounds in rotated order (median).
+# a core it takes from the generator; the p99 point runs five rounds in rotated order (median).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 . bin/jdk.sh
 isohost_find_jdk || exit 3
 SECS=10; [ "${1:-}" = "--quick" ] && SECS=4
-ROUNDS=3
+ROUNDS=5
+WARM=5                                      # seconds sent at the measured rate before the p99 point counts
 LOAD_CPU=""; PROXY_CPU=""
 if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then LOAD_CPU="taskset -c 0"; PROXY_CPU="taskset -c 1"; fi
 SLOTS=8; SERVICE_MS=10                      # backend /work capacity: 8 / 10 ms = 800 req/s
@@ -102,7 +103,7 @@ for round in $(seq 1 $ROUNDS); do
   for name in "${ORDER[@]}"; do
     echo "open loop at 70% of nginx's max ($RATE70/s), round $round: $name" >&2
     before=$(cpu_ticks ${PID[$name]})
-    line=$($LOAD_CPU $JAVA -cp "$CP" io.isohost.bench.lb.OpenLoopLoad --warmup-at-rate 5 http://127.0.0.1:${PORT[$name]}/fast $RATE70 $SECS 2>$WORK/timeline)
+    line=$($LOAD_CPU $JAVA -cp "$CP" io.isohost.bench.lb.OpenLoopLoad --warmup-at-rate $WARM http://127.0.0.1:${PORT[$name]}/fast $RATE70 $SECS 2>$WORK/timeline)
     cpu=$(( $(cpu_ticks ${PID[$name]}) - before ))
     grep "p99 per second" $WORK/timeline >&2 || true
     echo "{\"test\":\"p99-at-70\",\"proxy\":\"$name\",\"round\":$round,\"cpu_ticks\":$cpu,\"result\":$line}" >> $WORK/results.jsonl
@@ -120,15 +121,15 @@ for factor in 1.5 2 3; do
   done
 done
 
-python3 - "$WORK/results.jsonl" "$SECS" "$CAPACITY" <<'PY'
+python3 - "$WORK/results.jsonl" "$SECS" "$CAPACITY" "$WARM" <<'PY'
 import json, sys, datetime, os
 rows = [json.loads(l) for l in open(sys.argv[1])]
-secs, capacity = int(sys.argv[2]), int(sys.argv[3])
+secs, capacity, warm = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 wrk = {r["proxy"]: r["rps"] for r in rows if r["test"] == "wrk"}
 rounds = {}
 for r in rows:
     if r["test"] == "p99-at-70":
-        res = dict(r["result"], round=r["round"], cpu_us_per_request=round(r["cpu_ticks"] * 10_000 / max(r["result"]["sent"], 1), 1))
+        res = dict(r["result"], round=r["round"], cpu_us_per_request=round(r["cpu_ticks"] * 10_000 / max(r["result"]["rate"] * (secs + warm), 1), 1))
         rounds.setdefault(r["proxy"], []).append(res)
 def median(xs): return sorted(xs)[len(xs) // 2]
 p99 = {k: {"p99_ms": median([x["p99_ms"] for x in v]), "p50_ms": median([x["p50_ms"] for x in v]),
