@@ -99,6 +99,10 @@ done
 NGINX_MAX=$(grep '"proxy":"nginx"' $WORK/results.jsonl | sed 's/.*"rps":\([0-9.]*\).*/\1/')
 RATE70=$(python3 -c "print(round($NGINX_MAX*0.7))")
 ORDER=(nginx haproxy isohost)
+for name in "${ORDER[@]}"; do   # an unrecorded round each: the code of connections opened and closed by a run is warm too
+  echo "open loop at 70% of nginx's max ($RATE70/s), warm-up round: $name" >&2
+  $LOAD_CPU $JAVA -cp "$CP" io.isohost.bench.lb.OpenLoopLoad --warmup-at-rate $WARM http://127.0.0.1:${PORT[$name]}/fast $RATE70 $SECS >/dev/null 2>&1
+done
 for round in $(seq 1 $ROUNDS); do
   for name in "${ORDER[@]}"; do
     echo "open loop at 70% of nginx's max ($RATE70/s), round $round: $name" >&2
