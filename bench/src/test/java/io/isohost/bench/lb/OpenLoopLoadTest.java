@@ -70,6 +70,9 @@ class OpenLoopLoadTest {
         assertEquals(300, measured.ok2xx(), "the second second's 300 answers, not the first's");
         assertEquals(300, measured.all().getTotalCount());
         assertEquals(300, recording.perSecond[0].getTotalCount(), "the warm-up second recorded apart");
+        assertTrue(measured.p99CountingRefusals(300) < TimeUnit.SECONDS.toNanos(1), "all answered: the p99 is an answer's");
+        assertTrue(measured.p99CountingRefusals(310) >= TimeUnit.SECONDS.toNanos(59),
+                "10 of 310 refused or lost (3%): the p99 falls among them");
     }
 
     @Test
