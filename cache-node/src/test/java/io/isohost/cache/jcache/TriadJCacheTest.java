@@ -206,13 +206,14 @@ class TriadJCacheTest {
         assertEquals(List.of("CREATED k 1 null", "UPDATED k 2 1", "REMOVED k 2 2"), Recorder.EVENTS);
     }
 
-    public static final class Heard implements CacheEntryCreatedListener<String, String>, CacheEntryUpdatedListener<String, String>,
-            javax.cache.event.CacheEntryExpiredListener<String, String>, Serializable {
-        static final List<String> EVENTS = new CopyOnWriteArrayList<>();
+    /** Logs created and updated events as "TYPE key value" into its subclass's list. */
+    abstract static class EventLog implements CacheEntryCreatedListener<String, String>, CacheEntryUpdatedListener<String, String>,
+            Serializable {
+        abstract List<String> events();
 
-        private static void log(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+        void log(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
             for (CacheEntryEvent<? extends String, ? extends String> e : events) {
-                EVENTS.add(e.getEventType() + " " + e.getKey() + " " + e.getValue());
+                events().add(e.getEventType() + " " + e.getKey() + " " + e.getValue());
             }
         }
 
@@ -224,6 +225,15 @@ class TriadJCacheTest {
         @Override
         public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
             log(events);
+        }
+    }
+
+    public static final class Heard extends EventLog implements javax.cache.event.CacheEntryExpiredListener<String, String> {
+        static final List<String> EVENTS = new CopyOnWriteArrayList<>();
+
+        @Override
+        List<String> events() {
+            return EVENTS;
         }
 
         @Override
@@ -276,24 +286,12 @@ class TriadJCacheTest {
         }
     }
 
-    public static final class HeardQuiet implements CacheEntryCreatedListener<String, String>, CacheEntryUpdatedListener<String, String>,
-            CacheEntryRemovedListener<String, String>, Serializable {
+    public static final class HeardQuiet extends EventLog implements CacheEntryRemovedListener<String, String> {
         static final List<String> EVENTS = new CopyOnWriteArrayList<>();
 
-        private static void log(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            for (CacheEntryEvent<? extends String, ? extends String> e : events) {
-                EVENTS.add(e.getEventType() + " " + e.getKey());
-            }
-        }
-
         @Override
-        public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            log(events);
-        }
-
-        @Override
-        public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            log(events);
+        List<String> events() {
+            return EVENTS;
         }
 
         @Override
@@ -325,7 +323,7 @@ class TriadJCacheTest {
             there.put("read", "w"); // an update: the policy leaves the deadline where the access put it
             Thread.sleep(200);
             assertTrue(here.containsKey("read"));
-            assertEquals(List.of("CREATED read", "CREATED unread", "UPDATED read"), HeardQuiet.EVENTS,
+            assertEquals(List.of("CREATED read v", "CREATED unread v", "UPDATED read w"), HeardQuiet.EVENTS,
                     "the access's rewrite is quiet: other hosts hear the creates and the update only");
         } finally {
             otherHost.close();
