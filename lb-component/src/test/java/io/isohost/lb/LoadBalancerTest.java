@@ -337,4 +337,53 @@ class LoadBalancerTest {
         assertEquals("b /post z=1", small.body(), "a chunked body within the limit passes whole");
         assertEquals(0, lb.stats().get("c").requests() - 1, "only the request within the limit reached the backend");
     }
+
+    @Test
+    void aKeptAliveConnectionIsAnsweredInOrderOnceEachWithOneDateAndTheBackendsServer() throws Exception {
+        var b = backend("b");
+        start(BalancerConfig.defaults(), route("c", "/*", b));
+        try (var socket = new java.net.Socket(InetAddress.getLoopbackAddress(), lb.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            var in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+            String get = "GET /%s HTTP/1.1\r\nHost: lb\r\n\r\n";
+            out.write(get.formatted("one").getBytes()); // alone: the connection then waits for its next request
+            assertAnswer(in, "b /one");
+            Thread.sleep(50);
+            out.write((get.formatted("two") + get.formatted("three")).getBytes()); // pipelined: the second is buffered
+            assertAnswer(in, "b /two");
+            assertAnswer(in, "b /three");
+            out.write(get.formatted("four").getBytes());
+            assertAnswer(in, "b /four");
+        }
+    }
+
+    /** Reads one answer off a raw connection: status 200, exactly one Date and one Server header, the body. */
+    private static void assertAnswer(java.io.DataInputStream in, String body) throws IOException {
+        List<String> headers = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        while (true) {
+            int c = in.read();
+            assertNotEquals(-1, c, "connection closed mid-answer");
+            if (c == '\n') {
+                String l = line.toString().strip();
+                line.setLength(0);
+                if (l.isEmpty()) {
+                    break;
+                }
+                headers.add(l);
+            } else {
+                line.append((char) c);
+            }
+        }
+        assertEquals("HTTP/1.1 200 OK", headers.getFirst());
+        assertEquals(1, headers.stream().filter(h -> h.regionMatches(true, 0, "date:", 0, 5)).count(), headers.toString());
+        assertEquals(List.of("Server: Jetty(" + org.eclipse.jetty.util.Jetty.VERSION + ")"),
+                headers.stream().filter(h -> h.regionMatches(true, 0, "server:", 0, 7)).toList(), "the backend's, relayed");
+        int length = headers.stream().filter(h -> h.regionMatches(true, 0, "content-length:", 0, 15))
+                .map(h -> Integer.parseInt(h.substring(15).strip())).findFirst().orElseThrow();
+        byte[] content = new byte[length];
+        in.readFully(content);
+        assertEquals(body, new String(content));
+    }
 }

@@ -584,7 +584,9 @@ public final class Dispatcher extends Handler.Abstract {
         Response to = ex.response;
         to.setStatus(from.getStatus());
         for (HttpField f : from.getHeaders()) {
-            if (!HOP_BY_HOP.contains(f.getLowerCaseName()) && !f.getLowerCaseName().equals(LOAD_HEADER_LOWER)) {
+            // the balancer's server stamps its own Date (as nginx does); a second one would be relayed
+            if (!HOP_BY_HOP.contains(f.getLowerCaseName()) && f.getHeader() != HttpHeader.DATE
+                    && !f.getLowerCaseName().equals(LOAD_HEADER_LOWER)) {
                 to.getHeaders().add(f);
             }
         }

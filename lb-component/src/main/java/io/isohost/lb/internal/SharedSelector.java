@@ -1,0 +1,154 @@
+package io.isohost.lb.internal;
+
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SelectorManager;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * One set of selector threads for both sides of the proxy, as one nginx worker serves its clients
+ * and its upstreams from one event loop. With a selector per side, every request crosses from the
+ * thread that read it to the thread that reads the backend's answer; on a busy core the second
+ * waits in the run queue behind the first, a scheduler slice (1.5-3 ms) at a time, and that wait
+ * is the balancer's tail latency. With one loop the answer is relayed by the thread that reads it,
+ * which is the thread that reads the next request.
+ */
+public final class SharedSelector {
+    private SharedSelector() {
+    }
+
+    /** The server connector whose selectors also carry the backend connections of {@link #backends()}. */
+    public static final class Listener extends ServerConnector {
+        private volatile Backends backends;
+
+        public Listener(Server server, int selectors) {
+            super(server, 1, selectors);
+        }
+
+        /** The client connector for the backend side; its connections are registered with this listener's selectors. */
+        public synchronized ClientConnector backends() {
+            if (backends == null) {
+                backends = new Backends(getSelectorManager());
+            }
+            return backends;
+        }
+
+        @Override
+        protected SelectorManager newSelectorManager(Executor executor, Scheduler scheduler, int selectors) {
+            return new BothSides(executor, scheduler, selectors);
+        }
+
+        // ClientConnector attaches its connect context (a map) to the channels it registers
+        private static boolean isBackend(Object attachment) {
+            return attachment instanceof Map;
+        }
+
+        private static boolean isBackendEndPoint(EndPoint endPoint) {
+            return endPoint.getConnection() instanceof org.eclipse.jetty.client.Connection;
+        }
+
+        @SuppressWarnings("unchecked")
+        private static Map<String, Object> context(Object attachment) {
+            return (Map<String, Object>) attachment;
+        }
+
+        private final class BothSides extends ServerConnectorManager {
+            BothSides(Executor executor, Scheduler scheduler, int selectors) {
+                super(executor, scheduler, selectors);
+            }
+
+            @Override
+            protected SocketChannelEndPoint newEndPoint(SelectableChannel channel, ManagedSelector selector, SelectionKey key)
+                    throws IOException {
+                return isBackend(key.attachment()) ? (SocketChannelEndPoint) backends.endPoint(channel, selector, key)
+                        : super.newEndPoint(channel, selector, key);
+            }
+
+            @Override
+            public Connection newConnection(SelectableChannel channel, EndPoint endPoint, Object attachment) throws IOException {
+                return isBackend(attachment) ? backends.connection(endPoint, context(attachment))
+                        : super.newConnection(channel, endPoint, attachment);
+            }
+
+            @Override
+            public void connectionOpened(Connection connection, Object attachment) {
+                if (!isBackend(attachment)) {
+                    super.connectionOpened(connection, attachment);
+                    return;
+                }
+                @SuppressWarnings("unchecked")
+                Promise<Connection> promise = (Promise<Connection>) context(attachment).get(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY);
+                try {
+                    super.connectionOpened(connection, attachment);
+                    promise.succeeded(connection);
+                } catch (Throwable x) {
+                    promise.failed(x);
+                }
+            }
+
+            @Override
+            protected void connectionFailed(SelectableChannel channel, Throwable failure, Object attachment) {
+                super.connectionFailed(channel, failure, attachment);
+                if (isBackend(attachment)) {
+                    backends.failed(channel, failure, context(attachment));
+                }
+            }
+
+            // the server connector counts and closes its own client end points; backend ones belong to HttpClient
+            @Override
+            protected void endPointOpened(EndPoint endPoint) {
+                if (!isBackendEndPoint(endPoint)) {
+                    super.endPointOpened(endPoint);
+                }
+            }
+
+            @Override
+            protected void endPointClosed(EndPoint endPoint) {
+                if (!isBackendEndPoint(endPoint)) {
+                    super.endPointClosed(endPoint);
+                }
+            }
+        }
+    }
+
+    /** A client connector that registers its channels with the listener's selectors instead of owning some. */
+    static final class Backends extends ClientConnector {
+        private final SelectorManager shared;
+
+        Backends(SelectorManager shared) {
+            this.shared = shared;
+        }
+
+        @Override
+        protected SelectorManager newSelectorManager() {
+            return shared;
+        }
+
+        EndPoint endPoint(SelectableChannel channel, ManagedSelector selector, SelectionKey key) {
+            EndPoint endPoint = newEndPoint(channel, selector, key);
+            endPoint.setIdleTimeout(getIdleTimeout().toMillis());
+            return endPoint;
+        }
+
+        Connection connection(EndPoint endPoint, Map<String, Object> context) throws IOException {
+            return newConnection(endPoint, context);
+        }
+
+        void failed(SelectableChannel channel, Throwable failure, Map<String, Object> context) {
+            connectFailed(channel, (SocketAddress) context.get(REMOTE_SOCKET_ADDRESS_CONTEXT_KEY), failure, context);
+        }
+    }
+}
