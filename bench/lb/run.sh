@@ -5,14 +5,14 @@
 # Writes bench/results/lb.json and bench/results/lb.md.
 # As the fact sheet's fair side-by-side on one 2-core machine asks: the proxy under test runs on CPU 1,
 # the load generators and the backend on CPU 0, so a proxy's latency is its own and not the share of
-# a core it takes from the generator; the p99 point runs five rounds in rotated order (median).
+# a core it takes from the generator; the p99 point runs seven rounds in rotated order (median).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 . bin/jdk.sh
 isohost_find_jdk || exit 3
 SECS=10; [ "${1:-}" = "--quick" ] && SECS=4
-ROUNDS=5
+ROUNDS=7
 WARM=5                                      # seconds sent at the measured rate before the p99 point counts
 LOAD_CPU=""; PROXY_CPU=""
 if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then LOAD_CPU="taskset -c 0"; PROXY_CPU="taskset -c 1"; fi
@@ -26,6 +26,10 @@ done
 ./build -q -DskipTests -pl bench -am install
 CP="bench/target/classes:bench/target/lib/*"
 JAVA="$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED"
+# the open-loop generator on C1 alone: its send and read loops are single long-running methods, which C2
+# compiled on-stack seconds into a run, on the generator's core, so that each proxy saw the same requests
+# sent late (by 5-50 ms) in its second and third measured seconds; C1 code is slower per request but steady
+load() { $LOAD_CPU $JAVA -XX:TieredStopAtLevel=1 -cp "$CP" io.isohost.bench.lb.OpenLoopLoad "$@"; }
 
 $LOAD_CPU $JAVA -cp "$CP" io.isohost.bench.lb.BenchBackend 19000 $SLOTS $SERVICE_MS > $WORK/backend.log 2>&1 &
 nginx_conf() { # $1 port, $2 max_conns clause
@@ -101,13 +105,13 @@ RATE70=$(python3 -c "print(round($NGINX_MAX*0.7))")
 ORDER=(nginx haproxy isohost)
 for name in "${ORDER[@]}"; do   # an unrecorded round each: the code of connections opened and closed by a run is warm too
   echo "open loop at 70% of nginx's max ($RATE70/s), warm-up round: $name" >&2
-  $LOAD_CPU $JAVA -cp "$CP" io.isohost.bench.lb.OpenLoopLoad --warmup-at-rate $WARM http://127.0.0.1:${PORT[$name]}/fast $RATE70 $SECS >/dev/null 2>&1
+  load --warmup-at-rate $WARM http://127.0.0.1:${PORT[$name]}/fast $RATE70 $SECS >/dev/null 2>&1
 done
 for round in $(seq 1 $ROUNDS); do
   for name in "${ORDER[@]}"; do
     echo "open loop at 70% of nginx's max ($RATE70/s), round $round: $name" >&2
     before=$(cpu_ticks ${PID[$name]})
-    line=$($LOAD_CPU $JAVA -cp "$CP" io.isohost.bench.lb.OpenLoopLoad --warmup-at-rate $WARM http://127.0.0.1:${PORT[$name]}/fast $RATE70 $SECS 2>$WORK/timeline)
+    line=$(load --warmup-at-rate $WARM http://127.0.0.1:${PORT[$name]}/fast $RATE70 $SECS 2>$WORK/timeline)
     cpu=$(( $(cpu_ticks ${PID[$name]}) - before ))
     grep "p99 per second" $WORK/timeline >&2 || true
     echo "{\"test\":\"p99-at-70\",\"proxy\":\"$name\",\"round\":$round,\"cpu_ticks\":$cpu,\"result\":$line}" >> $WORK/results.jsonl
@@ -119,7 +123,7 @@ for factor in 1.5 2 3; do
   rate=$(python3 -c "print(round($CAPACITY*$factor))")
   for name in nginx-uncontrolled nginx haproxy isohost; do
     echo "overload ${factor}x ($rate/s): $name" >&2
-    line=$($LOAD_CPU $JAVA -cp "$CP" io.isohost.bench.lb.OpenLoopLoad http://127.0.0.1:${PORT[$name]}/work $rate $SECS 1000 2>/dev/null)
+    line=$(load http://127.0.0.1:${PORT[$name]}/work $rate $SECS 1000 2>/dev/null)
     echo "{\"test\":\"overload\",\"factor\":$factor,\"proxy\":\"$name\",\"result\":$line}" >> $WORK/results.jsonl
     sleep 2   # let the backend's line drain
   done
