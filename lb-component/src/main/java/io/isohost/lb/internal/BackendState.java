@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** What the balancer knows of one backend: its permits, its limit, its health and its warm-up. */
 public final class BackendState {
     final Backend backend;
+    /** The backend's scheme, host and port alone: requests to it are built on this, parsed once. */
+    final java.net.URI origin;
     final LimitController limit;
     final AtomicInteger inFlight = new AtomicInteger();
     private final BalancerConfig config;
@@ -20,6 +22,7 @@ public final class BackendState {
 
     BackendState(Backend backend, BalancerConfig config, boolean warm, long now) {
         this.backend = backend;
+        this.origin = java.net.URI.create("http://" + backend.uri().getHost() + ":" + backend.uri().getPort());
         this.config = config;
         this.limit = new LimitController(config.initialLimit(), config.minLimit(), config.maxLimit());
         this.warmingSince = warm ? 0 : now;

@@ -488,8 +488,7 @@ public final class Dispatcher extends Handler.Abstract {
         long start = System.nanoTime();
         int inFlightAtStart = b.inFlight.get();
         Request in = ex.request;
-        var out = client.newRequest(b.backend.uri().getHost(), b.backend.uri().getPort())
-                .scheme("http")
+        var out = client.newRequest(b.origin) // not a "scheme://host:port" string parsed per request
                 .method(in.getMethod())
                 .path(in.getHttpURI().getPathQuery())
                 .timeout(config.responseTimeout().toMillis(), TimeUnit.MILLISECONDS)
