@@ -53,7 +53,12 @@ public final class Dispatcher extends Handler.Abstract {
             "content-length");
     /** Backends may report their CPU load (0-1) in this response header; the server-load strategy uses it. */
     public static final String LOAD_HEADER = "X-Isohost-Cpu-Load";
-    private static final String LOAD_HEADER_LOWER = LOAD_HEADER.toLowerCase(java.util.Locale.ROOT);
+    /**
+     * A backend's response headers the client does not get: the hop-by-hop ones, the load report meant
+     * for the balancer, and Date, which the balancer's server stamps itself (as nginx does).
+     */
+    private static final Set<String> NOT_RELAYED = java.util.stream.Stream.concat(HOP_BY_HOP.stream(),
+            java.util.stream.Stream.of("date", LOAD_HEADER.toLowerCase(java.util.Locale.ROOT))).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final BalancerConfig config;
     private final HttpClient client;
@@ -583,9 +588,7 @@ public final class Dispatcher extends Handler.Abstract {
         Response to = ex.response;
         to.setStatus(from.getStatus());
         for (HttpField f : from.getHeaders()) {
-            // the balancer's server stamps its own Date (as nginx does); a second one would be relayed
-            if (!HOP_BY_HOP.contains(f.getLowerCaseName()) && f.getHeader() != HttpHeader.DATE
-                    && !f.getLowerCaseName().equals(LOAD_HEADER_LOWER)) {
+            if (!NOT_RELAYED.contains(f.getLowerCaseName())) {
                 to.getHeaders().add(f);
             }
         }
