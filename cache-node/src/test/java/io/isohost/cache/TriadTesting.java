@@ -17,12 +17,24 @@ public final class TriadTesting {
     private TriadTesting() {
     }
 
+    /**
+     * A port free now, below Linux's ephemeral range (32768 and up). A port the kernel hands out for
+     * {@code new ServerSocket(0)} comes from that range, the one outgoing connections take their
+     * source ports from, and between this check and the member's bind a triad's own connections
+     * (members dialling each other as they start) took one: the JCache TCK's triad once failed to
+     * start with "Address already in use".
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IllegalStateException("no free port found between 20000 and 32000 on loopback");
     }
 
     public static TriadConfig config(int members, Path dir, Map<String, CacheConfig> caches, boolean undeclared) {
