@@ -99,7 +99,8 @@ class RubisDeploymentIT {
             assertEquals(200, status("/servlet/edu.rice.rubis.servlets.BrowseRegions"));
         }
         var stats = daemon.balancer().orElseThrow().stats();
-        assertTrue(stats.containsKey("BrowseRegions") && stats.containsKey("ViewItem"),
+        assertTrue(stats.containsKey(new io.isohost.lb.RouteKey("rubis", "BrowseRegions"))
+                        && stats.containsKey(new io.isohost.lb.RouteKey("rubis", "ViewItem")),
                 "the balancer measures each servlet on its own: " + stats.keySet());
     }
 

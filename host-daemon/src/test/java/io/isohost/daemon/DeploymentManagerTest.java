@@ -91,11 +91,11 @@ class DeploymentManagerTest {
     @Test
     void aNewTargetIsAppliedByDifferenceAndRoutesFollow() throws Exception {
         daemon = Daemon.start(settings(tmp.resolve("data")), MBeanServerFactory.newMBeanServer());
-        AtomicReference<Map<String, RouteListener.Route>> routes = new AtomicReference<>();
+        AtomicReference<Map<io.isohost.lb.RouteKey, RouteListener.Route>> routes = new AtomicReference<>();
         daemon.deployments().addRouteListener(routes::set);
         daemon.deployments().apply(target(1, 3, 50));
-        assertEquals(3, routes.get().get("bid").endpoints().size());
-        assertEquals(List.of("/bid"), routes.get().get("bid").urlPatterns());
+        assertEquals(3, routes.get().get(new io.isohost.lb.RouteKey("shop", "bid")).endpoints().size());
+        assertEquals(List.of("/bid"), routes.get().get(new io.isohost.lb.RouteKey("shop", "bid")).urlPatterns());
 
         // app-3 goes, app-1 and app-2 get a new rate, and app-2 swaps "bid" for "sell"
         List<ContainerTarget> next = new ArrayList<>(target(2, 2, 20).containers());
@@ -108,8 +108,8 @@ class DeploymentManagerTest {
         assertEquals(List.of("app-2/sell"), report.isolatesStarted());
         assertTrue(report.containersCreated().isEmpty());
         assertEquals(20.0, daemon.containers().container("app-1").orElseThrow().policies().rates().get("requests").perSecond());
-        assertEquals(1, routes.get().get("bid").endpoints().size());
-        URI sell = routes.get().get("sell").endpoints().getFirst().resolve("/sell");
+        assertEquals(1, routes.get().get(new io.isohost.lb.RouteKey("shop", "bid")).endpoints().size());
+        URI sell = routes.get().get(new io.isohost.lb.RouteKey("shop", "sell")).endpoints().getFirst().uri().resolve("/sell");
         assertEquals("hello sell", http.send(HttpRequest.newBuilder(sell).build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 

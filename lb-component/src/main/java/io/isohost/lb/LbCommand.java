@@ -30,11 +30,14 @@ public final class LbCommand {
             Exit codes: 0 stopped, 2 bad usage or configuration, 1 cannot listen.
             """;
 
+    /** The service a standalone balancer's routes belong to: the file names components only. */
+    public static final String STANDALONE_SERVICE = "lb";
+
     private LbCommand() {
     }
 
     /** A parsed configuration file. */
-    public record LbConfig(String address, int port, BalancerConfig balancer, List<ComponentRoute> routes) {
+    public record LbConfig(String address, int port, BalancerConfig balancer, List<Route> routes) {
     }
 
     public static int run(String[] args) {
@@ -60,7 +63,7 @@ public final class LbCommand {
         try (LoadBalancer lb = LoadBalancer.start(config.address(), config.port(), config.balancer())) {
             lb.replaceRoutes(config.routes());
             out.println("isohost load balancer ready on http://" + config.address() + ":" + lb.port() + "/ ("
-                    + config.routes().size() + " components, " + config.balancer().strategy() + ")");
+                    + config.routes().size() + " routes, " + config.balancer().strategy() + ")");
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();
@@ -118,22 +121,22 @@ public final class LbCommand {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
         var config = balancerSettings(child(root, "settings").orElse(null), attr(root, "strategy", "server-load"));
-        List<ComponentRoute> routes = new ArrayList<>();
+        List<Route> routes = new ArrayList<>();
         for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e && e.getLocalName().equals("route")) {
                 List<String> patterns = new ArrayList<>();
-                List<Backend> backends = new ArrayList<>();
+                List<Endpoint> backends = new ArrayList<>();
                 for (Node c = e.getFirstChild(); c != null; c = c.getNextSibling()) {
                     if (c instanceof Element ce) {
                         if (ce.getLocalName().equals("url-pattern")) {
                             patterns.add(ce.getTextContent().strip());
                         } else {
-                            backends.add(new Backend(ce.getAttribute("id"), URI.create(ce.getAttribute("url")),
+                            backends.add(new Endpoint(URI.create(ce.getAttribute("url")), ce.getAttribute("id"),
                                     Integer.parseInt(attr(ce, "load-balance-weight", "100"))));
                         }
                     }
                 }
-                routes.add(new ComponentRoute(e.getAttribute("component"), patterns, backends));
+                routes.add(new Route(new RouteKey(STANDALONE_SERVICE, e.getAttribute("component")), patterns, backends));
             }
         }
         return new LbConfig(attr(root, "address", "127.0.0.1"), Integer.parseInt(attr(root, "port", "8080")), config, routes);

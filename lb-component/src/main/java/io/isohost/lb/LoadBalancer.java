@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The component-aware load balancer: a Jetty reverse proxy that sends each request only to the
- * backends hosting its component, under controlled loading. Start one with {@link #start}; feed it
+ * backends hosting its route (a service's servlet or component), under controlled loading. Start one with {@link #start}; feed it
  * routes through {@link RoutingTable#replaceRoutes}.
  */
 public final class LoadBalancer implements RoutingTable, AutoCloseable {
@@ -129,28 +129,33 @@ public final class LoadBalancer implements RoutingTable, AutoCloseable {
     }
 
     @Override
-    public void replaceRoutes(List<ComponentRoute> routes) {
+    public void replaceRoutes(List<Route> routes) {
         dispatcher.replaceRoutes(routes);
     }
 
-    /** Per backend: requests in flight and the current bound N. */
+    @Override
+    public java.util.concurrent.CompletableFuture<Boolean> drain(java.net.URI endpoint, java.time.Duration timeout) {
+        return dispatcher.drain(endpoint, timeout);
+    }
+
+    /** Per backend (by container): requests in flight and the current bound N. */
     public Map<String, int[]> backendLoad() {
         Map<String, int[]> m = new LinkedHashMap<>();
         dispatcher.backends().forEach((id, s) -> m.put(id, new int[]{s.inFlightNow(), s.limitNow()}));
         return m;
     }
 
-    /** Requests waiting in a component's queue now. */
-    public int queued(String component) {
-        var g = meters.find("isohost_lb_queued").tag("component", component).gauge();
+    /** Requests waiting in a route's queue now. */
+    public int queued(RouteKey route) {
+        var g = meters.find("isohost_lb_queued").tag("service", route.service()).tag("component", route.name()).gauge();
         return g == null ? 0 : (int) g.value();
     }
 
-    /** Request rate is left to the caller's window; count, mean and p99 per component, for generators. */
-    public Map<String, ComponentStats> stats() {
-        Map<String, ComponentStats> out = new LinkedHashMap<>();
+    /** Request rate is left to the caller's window; count, mean and p99 per route, for generators. */
+    public Map<RouteKey, RouteStats> stats() {
+        Map<RouteKey, RouteStats> out = new LinkedHashMap<>();
         for (Timer t : meters.find("isohost_lb_request").timers()) {
-            String component = t.getId().getTag("component");
+            RouteKey route = new RouteKey(t.getId().getTag("service"), t.getId().getTag("component"));
             var snap = t.takeSnapshot();
             double p99 = 0;
             for (var v : snap.percentileValues()) {
@@ -158,9 +163,9 @@ public final class LoadBalancer implements RoutingTable, AutoCloseable {
                     p99 = v.value(TimeUnit.MILLISECONDS);
                 }
             }
-            ComponentStats prev = out.get(component);
-            ComponentStats mine = new ComponentStats(snap.count(), snap.mean(TimeUnit.MILLISECONDS), p99);
-            out.put(component, prev == null ? mine : prev.merge(mine));
+            RouteStats prev = out.get(route);
+            RouteStats mine = new RouteStats(snap.count(), snap.mean(TimeUnit.MILLISECONDS), p99);
+            out.put(route, prev == null ? mine : prev.merge(mine));
         }
         return out;
     }
@@ -170,11 +175,11 @@ public final class LoadBalancer implements RoutingTable, AutoCloseable {
      * @param meanMillis mean response time
      * @param p99Millis  99th percentile over the recent window
      */
-    public record ComponentStats(long requests, double meanMillis, double p99Millis) {
-        ComponentStats merge(ComponentStats o) {
+    public record RouteStats(long requests, double meanMillis, double p99Millis) {
+        RouteStats merge(RouteStats o) {
             long n = requests + o.requests;
             double mean = n == 0 ? 0 : (meanMillis * requests + o.meanMillis * o.requests) / n;
-            return new ComponentStats(n, mean, Math.max(p99Millis, o.p99Millis));
+            return new RouteStats(n, mean, Math.max(p99Millis, o.p99Millis));
         }
     }
 

@@ -33,7 +33,7 @@ class LbCommandTest {
         assertEquals(Duration.ofSeconds(3), c.balancer().recoverTime());
         assertEquals(Duration.ofMillis(500), c.balancer().warmupTime());
         assertEquals(Duration.ofSeconds(5), c.balancer().connectTimeout(), "Resin's default");
-        assertEquals(200, c.routes().getFirst().backends().getFirst().weight());
+        assertEquals(200, c.routes().getFirst().endpoints().getFirst().weight());
     }
 
     @Test

@@ -45,7 +45,7 @@ class LoadBalancerTest {
         return b;
     }
 
-    private void start(BalancerConfig config, ComponentRoute... routes) throws IOException {
+    private void start(BalancerConfig config, Route... routes) throws IOException {
         lb = LoadBalancer.start("127.0.0.1", 0, config.withWarmup(Duration.ZERO));
         lb.replaceRoutes(List.of(routes));
     }
@@ -62,8 +62,15 @@ class LoadBalancerTest {
         }
     }
 
-    private static ComponentRoute route(String component, String pattern, TestBackend... bs) {
-        return new ComponentRoute(component, List.of(pattern), List.of(bs).stream().map(TestBackend::backend).toList());
+    /** The service of the tests' routes, unless a test names another. */
+    private static final String SERVICE = "shop";
+
+    private static RouteKey key(String name) {
+        return new RouteKey(SERVICE, name);
+    }
+
+    private static Route route(String component, String pattern, TestBackend... bs) {
+        return new Route(key(component), List.of(pattern), List.of(bs).stream().map(TestBackend::endpoint).toList());
     }
 
     @Test
@@ -81,11 +88,62 @@ class LoadBalancerTest {
     }
 
     @Test
+    void twoServicesWithTheSameServletEachReachOnlyTheirOwnBackends() throws Exception {
+        var acme = backend("acme-1");
+        var rice = backend("rice-1");
+        // the same servlet (name and class) in two services: two routes, each on its own URL space
+        start(BalancerConfig.defaults(),
+                new Route(new RouteKey("acme-shop", "Hello"), List.of("/acme/*"), List.of(acme.endpoint()), "acme"),
+                new Route(new RouteKey("rice-shop", "Hello"), List.of("/rice/*"), List.of(rice.endpoint()), "rice"));
+        for (int i = 0; i < 5; i++) {
+            assertEquals("acme-1 /acme/hello", get("/acme/hello").body());
+            assertEquals("rice-1 /rice/hello", get("/rice/hello").body());
+        }
+        assertEquals(5, acme.requests.get(), "acme's backend saw acme's requests only");
+        assertEquals(5, rice.requests.get(), "rice's backend saw rice's requests only");
+        assertEquals(5, lb.stats().get(new RouteKey("acme-shop", "Hello")).requests(), "each route is measured on its own");
+        assertEquals(5, lb.stats().get(new RouteKey("rice-shop", "Hello")).requests());
+        assertThrows(IllegalArgumentException.class, () -> lb.replaceRoutes(List.of(route("c", "/a", acme), route("c", "/b", rice))),
+                "a table naming one route twice is refused");
+        assertEquals("acme-1 /acme/x", get("/acme/x").body(), "and the table in force stays");
+    }
+
+    @Test
+    void aDrainedEndpointTakesNoNewRequestAndReportsWhenItsLastOneFinished() throws Exception {
+        var leaving = backend("leaving");
+        var staying = backend("staying");
+        leaving.hold = new CountDownLatch(1);
+        start(BalancerConfig.defaults().withStrategy(Strategy.GREEN), route("c", "/*", leaving, staying));
+        var inFlight = CompletableFuture.supplyAsync(() -> get("/slow"), clients);
+        while (leaving.arrived.get() < 1) {
+            Thread.sleep(10);
+        }
+        var drained = lb.drain(leaving.uri(), Duration.ofSeconds(60));
+        for (int i = 0; i < 5; i++) {
+            assertEquals("staying /new", get("/new", "Cookie", "JSESSIONID=s1.leaving").body(),
+                    "new requests, sticky ones too, go to the endpoint that stays");
+        }
+        assertFalse(drained.isDone(), "a request is still in flight to the drained endpoint");
+        assertFalse(lb.drain(leaving.uri(), Duration.ofMillis(50)).get(60, TimeUnit.SECONDS),
+                "a drain whose timeout passes first says so");
+        leaving.hold.countDown();
+        assertEquals("leaving /slow", inFlight.get(60, TimeUnit.SECONDS).body(), "the request in flight finished where it went");
+        assertTrue(drained.get(60, TimeUnit.SECONDS), "the drain completes when the last request finished");
+        assertEquals(1, leaving.requests.get());
+
+        lb.replaceRoutes(List.of(route("c", "/*", staying)));
+        assertTrue(lb.drain(staying.uri(), Duration.ofSeconds(1)).get(60, TimeUnit.SECONDS), "an idle endpoint drains at once");
+        assertEquals(503, get("/x").statusCode(), "no endpoint left to take the route");
+        lb.replaceRoutes(List.of(route("c", "/*", leaving, staying)));
+        assertEquals("leaving /back", get("/back").body(), "listed again, a drained endpoint takes requests");
+    }
+
+    @Test
     void roundRobinSharesByWeight() throws Exception {
         var light = backend("light");
         var heavy = backend("heavy");
         start(BalancerConfig.defaults().withStrategy(Strategy.ROUND_ROBIN),
-                new ComponentRoute("c", List.of("/*"), List.of(light.backend(100), heavy.backend(300))));
+                new Route(key("c"), List.of("/*"), List.of(light.endpoint(100), heavy.endpoint(300))));
         for (int i = 0; i < 40; i++) {
             assertEquals(200, get("/x").statusCode());
         }
@@ -154,10 +212,10 @@ class LoadBalancerTest {
         }
         admitted.add(CompletableFuture.supplyAsync(() -> get("/2"), clients));
         admitted.add(CompletableFuture.supplyAsync(() -> get("/3"), clients));
-        for (int i = 0; i < 3000 && lb.queued("c") < 2; i++) {
+        for (int i = 0; i < 3000 && lb.queued(key("c")) < 2; i++) {
             Thread.sleep(10);
         }
-        assertEquals(2, lb.queued("c"), "two requests wait in the queue");
+        assertEquals(2, lb.queued(key("c")), "two requests wait in the queue");
         var refused = get("/4");
         assertEquals(503, refused.statusCode());
         assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null));
@@ -176,8 +234,8 @@ class LoadBalancerTest {
         // one request at a time reaches the backend; 4 may wait, 2 of them guaranteed to each tenant
         start(BalancerConfig.defaults().withLimits(1, 1, 1).withQueue(4, Duration.ofSeconds(60))
                         .withTenantQueueShares(java.util.Map.of("acme", 0.5, "rice", 0.5)),
-                new ComponentRoute("shop", List.of("/shop/*"), List.of(slow.backend()), "acme"),
-                new ComponentRoute("auction", List.of("/auction/*"), List.of(slow.backend()), "rice"));
+                new Route(key("shop"), List.of("/shop/*"), List.of(slow.endpoint()), "acme"),
+                new Route(key("auction"), List.of("/auction/*"), List.of(slow.endpoint()), "rice"));
         List<CompletableFuture<HttpResponse<String>>> admitted = new ArrayList<>();
         admitted.add(CompletableFuture.supplyAsync(() -> get("/shop/0"), clients));
         while (slow.arrived.get() < 1) {
@@ -187,7 +245,7 @@ class LoadBalancerTest {
             String path = "/shop/" + i;
             admitted.add(CompletableFuture.supplyAsync(() -> get(path), clients));
         }
-        for (int i = 0; i < 3000 && lb.queued("shop") < 2; i++) {
+        for (int i = 0; i < 3000 && lb.queued(key("shop")) < 2; i++) {
             Thread.sleep(10);
         }
         var flood = get("/shop/3");
@@ -197,10 +255,10 @@ class LoadBalancerTest {
             String path = "/auction/" + i;
             admitted.add(CompletableFuture.supplyAsync(() -> get(path), clients));
         }
-        for (int i = 0; i < 3000 && lb.queued("auction") < 2; i++) {
+        for (int i = 0; i < 3000 && lb.queued(key("auction")) < 2; i++) {
             Thread.sleep(10);
         }
-        assertEquals(2, lb.queued("auction"), "rice still gets its guaranteed places");
+        assertEquals(2, lb.queued(key("auction")), "rice still gets its guaranteed places");
         slow.hold.countDown();
         for (var f : admitted) {
             assertEquals(200, f.get(60, TimeUnit.SECONDS).statusCode());
@@ -266,10 +324,10 @@ class LoadBalancerTest {
         try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             deadPort = probe.getLocalPort();
         }
-        var dead = new Backend("dead", URI.create("http://127.0.0.1:" + deadPort + "/"), 100);
+        var dead = new Endpoint(URI.create("http://127.0.0.1:" + deadPort + "/"), "dead");
         lb = LoadBalancer.start("127.0.0.1", 0, BalancerConfig.defaults().withStrategy(Strategy.ROUND_ROBIN)
                 .withRecovery(2, Duration.ofMillis(300)).withWarmup(Duration.ZERO));
-        lb.replaceRoutes(List.of(new ComponentRoute("c", List.of("/*"), List.of(live.backend(), dead))));
+        lb.replaceRoutes(List.of(new Route(key("c"), List.of("/*"), List.of(live.endpoint(), dead))));
         for (int i = 0; i < 10; i++) {
             assertEquals("live /x", get("/x").body(), "a connect failure is retried on another backend");
         }
@@ -297,10 +355,10 @@ class LoadBalancerTest {
                     }
                 }
             });
-            var broken = new Backend("broken", URI.create("http://127.0.0.1:" + garbage.getLocalPort() + "/"), 100);
+            var broken = new Endpoint(URI.create("http://127.0.0.1:" + garbage.getLocalPort() + "/"), "broken");
             lb = LoadBalancer.start("127.0.0.1", 0, BalancerConfig.defaults().withWarmup(Duration.ZERO));
             lb.replaceRoutes(List.of(route("ok", "/ok", good),
-                    new ComponentRoute("bad", List.of("/bad"), List.of(broken))));
+                    new Route(key("bad"), List.of("/bad"), List.of(broken))));
             assertEquals(502, get("/bad").statusCode());
             assertEquals(404, get("/unknown").statusCode());
             assertEquals(431, get("/ok", "X-Big", "x".repeat(20_000)).statusCode());
@@ -315,7 +373,7 @@ class LoadBalancerTest {
         var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lb.port() + "/bid?item=3"))
                 .POST(HttpRequest.BodyPublishers.ofString("amount=12")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals("b /bid amount=12", r.body());
-        assertTrue(lb.stats().get("c").requests() >= 1);
+        assertTrue(lb.stats().get(key("c")).requests() >= 1);
     }
 
     @Test
@@ -335,7 +393,7 @@ class LoadBalancerTest {
                         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream("z=1".getBytes()))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals("b /post z=1", small.body(), "a chunked body within the limit passes whole");
-        assertEquals(0, lb.stats().get("c").requests() - 1, "only the request within the limit reached the backend");
+        assertEquals(0, lb.stats().get(key("c")).requests() - 1, "only the request within the limit reached the backend");
     }
 
     @Test

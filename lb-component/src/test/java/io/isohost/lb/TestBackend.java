@@ -56,12 +56,16 @@ final class TestBackend implements AutoCloseable {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
-    Backend backend() {
-        return Backend.of(name, URI.create("http://127.0.0.1:" + port() + "/"));
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + port() + "/");
     }
 
-    Backend backend(int weight) {
-        return new Backend(name, URI.create("http://127.0.0.1:" + port() + "/"), weight);
+    Endpoint endpoint() {
+        return new Endpoint(uri(), name);
+    }
+
+    Endpoint endpoint(int weight) {
+        return new Endpoint(uri(), name, weight);
     }
 
     @Override

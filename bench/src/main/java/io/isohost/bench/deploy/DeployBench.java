@@ -51,7 +51,7 @@ public final class DeployBench {
         ComponentCompiler.compile(work.resolve("classes"), Map.of("bench.Page", SERVLET));
         var settings = DaemonSettings.defaults().withDataDirectory(work.resolve("data"))
                 .withPorts(freePort(), freePort()).withContainerPorts(25000, 25999);
-        AtomicReference<Map<String, RouteListener.Route>> routes = new AtomicReference<>(Map.of());
+        AtomicReference<Map<io.isohost.lb.RouteKey, RouteListener.Route>> routes = new AtomicReference<>(Map.of());
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Map<String, Object> results = new LinkedHashMap<>();
         try (Daemon daemon = Daemon.start(settings)) {
@@ -70,7 +70,7 @@ public final class DeployBench {
             // hot swap under load on the last service
             String service = "rubis" + (rounds - 1);
             List<URI> urls = new ArrayList<>();
-            for (URI ep : routes.get().get("web-" + service).endpoints()) {
+            for (URI ep : routes.get().get(new io.isohost.lb.RouteKey(service, "web-" + service)).endpoints().stream().map(io.isohost.lb.Endpoint::uri).toList()) {
                 for (int s = 1; s <= 20; s++) {
                     urls.add(ep.resolve("/s" + s));
                 }
@@ -119,7 +119,7 @@ public final class DeployBench {
     }
 
     private static double submitAndWait(Daemon daemon, Path work, String name, HttpClient http,
-                                        AtomicReference<Map<String, RouteListener.Route>> routes) throws Exception {
+                                        AtomicReference<Map<io.isohost.lb.RouteKey, RouteListener.Route>> routes) throws Exception {
         StringBuilder xml = new StringBuilder("""
                 <service xmlns="urn:isohost:service:1" name="%s" tenant="bench">
                   <shapes><shape name="app"><rate resource="requests" per-second="100000"/></shape></shapes>
@@ -139,7 +139,7 @@ public final class DeployBench {
         Files.writeString(file, xml);
         long t0 = System.nanoTime();
         daemon.services().submit(file);
-        for (URI ep : routes.get().get("web-" + name).endpoints()) {
+        for (URI ep : routes.get().get(new io.isohost.lb.RouteKey(name, "web-" + name)).endpoints().stream().map(io.isohost.lb.Endpoint::uri).toList()) {
             for (int s = 1; s <= 20; s++) {
                 var r = http.send(HttpRequest.newBuilder(ep.resolve("/s" + s)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() != 200) {

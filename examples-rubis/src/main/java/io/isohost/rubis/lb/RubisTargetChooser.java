@@ -1,7 +1,8 @@
 package io.isohost.rubis.lb;
 
 import io.isohost.container.LoadBalancerConfigurator;
-import io.isohost.lb.Backend;
+import io.isohost.lb.Endpoint;
+import io.isohost.lb.RouteKey;
 import io.isohost.lb.TargetChooser;
 
 import java.net.URI;
@@ -46,7 +47,7 @@ public final class RubisTargetChooser implements LoadBalancerConfigurator, Targe
     }
 
     @Override
-    public Optional<Backend> choose(String component, String path, List<Backend> eligible) {
+    public Optional<Endpoint> choose(RouteKey route, String path, List<Endpoint> eligible) {
         if (!path.startsWith(SERVLETS)) {
             return Optional.empty();
         }
@@ -54,7 +55,7 @@ public final class RubisTargetChooser implements LoadBalancerConfigurator, Targe
         if (designated == null || designated.isEmpty()) {
             return Optional.empty();
         }
-        List<Backend> candidates = eligible.stream().filter(b -> designated.contains(b.uri())).toList();
+        List<Endpoint> candidates = eligible.stream().filter(b -> designated.contains(b.uri())).toList();
         if (candidates.isEmpty()) {
             return Optional.empty();
         }

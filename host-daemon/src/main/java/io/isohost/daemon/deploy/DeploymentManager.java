@@ -11,8 +11,10 @@ import io.isohost.container.ServiceContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.isohost.lb.Endpoint;
+import io.isohost.lb.RouteKey;
+
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -166,10 +168,8 @@ public final class DeploymentManager {
     }
 
     private void publishRoutes(DeploymentTarget target) {
-        Map<String, List<URI>> endpoints = new LinkedHashMap<>();
-        Map<String, List<String>> hosts = new LinkedHashMap<>();
-        Map<String, List<String>> patterns = new LinkedHashMap<>();
-        Map<String, String> services = new LinkedHashMap<>();
+        Map<RouteKey, List<Endpoint>> endpoints = new LinkedHashMap<>();
+        Map<RouteKey, List<String>> patterns = new LinkedHashMap<>();
         for (ContainerTarget t : target.containers()) {
             Optional<ServiceContainer> c = host.container(t.name());
             if (c.isEmpty() || c.get().endpoint().isEmpty()) {
@@ -179,25 +179,22 @@ public final class DeploymentManager {
                 if (c.get().isolate(s.name()).isEmpty()) {
                     continue;
                 }
-                // one route per servlet, so that an application server's embedded components are
-                // routed, balanced and measured each on its own
+                // one route per servlet of a service, so that an application server's embedded components
+                // are routed, balanced and measured each on its own, and no two services share a route
                 Map<String, List<String>> own = new LinkedHashMap<>();
                 s.servlets().forEach(m -> own.put(m.name(), m.urlPatterns()));
                 if (own.isEmpty()) {
                     own.put(s.name(), List.of());
                 }
-                own.forEach((route, urls) -> {
-                    endpoints.computeIfAbsent(route, k -> new ArrayList<>()).add(c.get().endpoint().get());
-                    hosts.computeIfAbsent(route, k -> new ArrayList<>()).add(t.name());
+                own.forEach((name, urls) -> {
+                    RouteKey route = new RouteKey(t.service(), name);
+                    endpoints.computeIfAbsent(route, k -> new ArrayList<>()).add(new Endpoint(c.get().endpoint().get(), t.name()));
                     patterns.putIfAbsent(route, urls);
-                    services.putIfAbsent(route, t.service());
                 });
             }
         }
-        Map<String, RouteListener.Route> routes = new LinkedHashMap<>();
-        endpoints.forEach((component, eps) -> routes.put(component,
-                new RouteListener.Route(component, patterns.get(component), List.copyOf(eps), List.copyOf(hosts.get(component)),
-                        services.get(component))));
+        Map<RouteKey, RouteListener.Route> routes = new LinkedHashMap<>();
+        endpoints.forEach((route, eps) -> routes.put(route, new RouteListener.Route(route, patterns.get(route), List.copyOf(eps))));
         for (RouteListener l : listeners) {
             try {
                 l.routesChanged(Map.copyOf(routes));

@@ -1,6 +1,8 @@
 package io.isohost.daemon.deploy;
 
-import java.net.URI;
+import io.isohost.lb.Endpoint;
+import io.isohost.lb.RouteKey;
+
 import java.util.List;
 import java.util.Map;
 
@@ -10,10 +12,10 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface RouteListener {
-    /** @param routes component name → endpoints of the containers hosting it, with its URL patterns */
-    void routesChanged(Map<String, Route> routes);
+    /** @param routes route (service and servlet or component) → its URL patterns and the endpoints of the containers hosting it */
+    void routesChanged(Map<RouteKey, Route> routes);
 
-    /** {@code containers.get(i)} is the container listening at {@code endpoints.get(i)}; {@code service} owns the component. */
-    record Route(String component, List<String> urlPatterns, List<URI> endpoints, List<String> containers, String service) {
+    /** One route of one service: its URL patterns and where it is hosted. */
+    record Route(RouteKey key, List<String> urlPatterns, List<Endpoint> endpoints) {
     }
 }

@@ -1,15 +1,14 @@
 package io.isohost.daemon.internal;
 
 import io.isohost.daemon.deploy.RouteListener;
-import io.isohost.lb.Backend;
-import io.isohost.lb.ComponentRoute;
+import io.isohost.lb.RouteKey;
 import io.isohost.lb.RoutingTable;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Hands every deployment's routes to the load balancer's routing table; a container is a backend named after it. */
+/** Hands every deployment's routes to the load balancer's routing table, each with its service's tenant. */
 public final class BalancerRoutes implements RouteListener {
     private final RoutingTable table;
     private final java.util.function.Function<String, String> tenantOfService;
@@ -20,17 +19,13 @@ public final class BalancerRoutes implements RouteListener {
     }
 
     @Override
-    public void routesChanged(Map<String, Route> routes) {
-        List<ComponentRoute> out = new ArrayList<>();
-        for (Route r : routes.values()) {
+    public void routesChanged(Map<RouteKey, RouteListener.Route> routes) {
+        List<io.isohost.lb.Route> out = new ArrayList<>();
+        for (RouteListener.Route r : routes.values()) {
             if (r.urlPatterns().isEmpty()) {
                 continue; // a component without servlets takes no HTTP requests
             }
-            List<Backend> backends = new ArrayList<>();
-            for (int i = 0; i < r.endpoints().size(); i++) {
-                backends.add(Backend.of(r.containers().get(i).replace('.', '_'), r.endpoints().get(i)));
-            }
-            out.add(new ComponentRoute(r.component(), r.urlPatterns(), backends, tenantOfService.apply(r.service())));
+            out.add(new io.isohost.lb.Route(r.key(), r.urlPatterns(), r.endpoints(), tenantOfService.apply(r.key().service())));
         }
         table.replaceRoutes(out);
     }

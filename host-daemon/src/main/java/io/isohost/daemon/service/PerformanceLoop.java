@@ -6,6 +6,7 @@ import io.isohost.deploy.ComponentPerformance;
 import io.isohost.deploy.ContainerPerformance;
 import io.isohost.deploy.PerformanceData;
 import io.isohost.lb.LoadBalancer;
+import io.isohost.lb.RouteKey;
 import io.isohost.rm.DomainUsage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,7 @@ public final class PerformanceLoop {
     private final Services services;
     private final ContainerHost host;
     private final LoadBalancer balancer;
-    private final Map<String, long[]> lastComponent = new HashMap<>();   // requests, total micros
+    private final Map<RouteKey, long[]> lastComponent = new HashMap<>();   // requests, total micros
     private final Map<String, long[]> lastContainer = new HashMap<>();   // cpu ns, requests, waits, denials
     private long lastTick = System.nanoTime();
 
@@ -46,13 +47,13 @@ public final class PerformanceLoop {
         if (balancer != null) {
             // the balancer measures routes (one per servlet); generators think in components, so a
             // component's servlets are summed: requests, total time, the worst p99
-            Map<String, String> owner = routeOwners();
+            Map<RouteKey, String> owner = routeOwners();
             Map<String, double[]> sums = new HashMap<>(); // requests, micros, p99 ms
             balancer.stats().forEach((route, s) -> {
                 long totalMicros = (long) (s.meanMillis() * 1000 * s.requests());
                 long[] prev = lastComponent.getOrDefault(route, new long[2]);
                 lastComponent.put(route, new long[]{s.requests(), totalMicros});
-                double[] sum = sums.computeIfAbsent(owner.getOrDefault(route, route), k -> new double[3]);
+                double[] sum = sums.computeIfAbsent(owner.getOrDefault(route, route.name()), k -> new double[3]);
                 sum[0] += Math.max(0, s.requests() - prev[0]);
                 sum[1] += Math.max(0, totalMicros - prev[1]);
                 sum[2] = Math.max(sum[2], s.p99Millis());
@@ -84,13 +85,13 @@ public final class PerformanceLoop {
         return data;
     }
 
-    /** Route (servlet) name → the component or embedded component it belongs to. */
-    private Map<String, String> routeOwners() {
-        Map<String, String> owner = new HashMap<>();
+    /** Route (a service's servlet) → the component or embedded component it belongs to. */
+    private Map<RouteKey, String> routeOwners() {
+        Map<RouteKey, String> owner = new HashMap<>();
         for (var s : services.list()) {
             var d = s.descriptor();
-            d.components().forEach(c -> c.servlets().forEach(sv -> owner.put(sv.name(), c.name())));
-            d.embeddedComponents().forEach(e -> e.servlets().forEach(sv -> owner.put(sv.name(), e.name())));
+            d.components().forEach(c -> c.servlets().forEach(sv -> owner.put(new RouteKey(d.name(), sv.name()), c.name())));
+            d.embeddedComponents().forEach(e -> e.servlets().forEach(sv -> owner.put(new RouteKey(d.name(), sv.name()), e.name())));
         }
         return owner;
     }

@@ -1,12 +1,12 @@
 package io.isohost.daemon.service;
 
-import io.isohost.lb.Backend;
+import io.isohost.lb.Endpoint;
+import io.isohost.lb.RouteKey;
 import io.isohost.lb.TargetChooser;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,25 +15,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * Routes of services without one are left to the balancer's strategy.
  */
 public final class ServiceChoosers implements TargetChooser {
-    private final Map<String, TargetChooser> byRoute = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> routesOf = new ConcurrentHashMap<>();
+    private final Map<String, TargetChooser> byService = new ConcurrentHashMap<>();
 
-    void register(String service, Set<String> routes, TargetChooser chooser) {
-        remove(service);
-        routes.forEach(r -> byRoute.put(r, chooser));
-        routesOf.put(service, Set.copyOf(routes));
+    void register(String service, TargetChooser chooser) {
+        byService.put(service, chooser);
     }
 
     void remove(String service) {
-        Set<String> old = routesOf.remove(service);
-        if (old != null) {
-            old.forEach(byRoute::remove);
-        }
+        byService.remove(service);
     }
 
     @Override
-    public Optional<Backend> choose(String route, String path, List<Backend> eligible) {
-        TargetChooser c = byRoute.get(route);
+    public Optional<Endpoint> choose(RouteKey route, String path, List<Endpoint> eligible) {
+        TargetChooser c = byService.get(route.service());
         return c == null ? Optional.empty() : c.choose(route, path, eligible);
     }
 }

@@ -271,23 +271,12 @@ public final class Services implements AutoCloseable {
             notifier = new LoadBalancerNotifier(s.descriptor().name(), lb.get());
             balancers.put(s.descriptor().name(), notifier);
             if (notifier.configurator() instanceof io.isohost.lb.TargetChooser chooser) {
-                choosers.register(s.descriptor().name(), routeNames(s.descriptor()), chooser);
+                choosers.register(s.descriptor().name(), chooser);
             } else {
                 choosers.remove(s.descriptor().name());
             }
         }
         notifier.update(manager.current(), host);
-    }
-
-    /** The balancer's route names for a service: its servlets (one route each) and its servlet-less components. */
-    private static java.util.Set<String> routeNames(ServiceDescriptor d) {
-        java.util.Set<String> names = new java.util.TreeSet<>();
-        d.components().forEach(c -> {
-            names.add(c.name());
-            c.servlets().forEach(sv -> names.add(sv.name()));
-        });
-        d.embeddedComponents().forEach(e -> e.servlets().forEach(sv -> names.add(sv.name())));
-        return names;
     }
 
     /**

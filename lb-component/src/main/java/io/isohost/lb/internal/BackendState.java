@@ -1,17 +1,22 @@
 package io.isohost.lb.internal;
 
-import io.isohost.lb.Backend;
+import io.isohost.lb.Endpoint;
 import io.isohost.lb.BalancerConfig;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** What the balancer knows of one backend: its permits, its limit, its health and its warm-up. */
 public final class BackendState {
-    final Backend backend;
+    final Endpoint endpoint;
     /** The backend's scheme, host and port alone: requests to it are built on this, parsed once. */
     final java.net.URI origin;
+    /** How a sticky session id names this backend. */
+    final String sessionSuffix;
     final LimitController limit;
     final AtomicInteger inFlight = new AtomicInteger();
+    /** Drained: takes no new request until a table lists it again. */
+    private volatile boolean draining;
+    private final java.util.List<java.util.concurrent.CompletableFuture<Boolean>> drained = new java.util.ArrayList<>();
     private final BalancerConfig config;
     private volatile long warmingSince;   // 0: fully warm
     private volatile long ejectedUntil;   // 0: not ejected
@@ -20,9 +25,10 @@ public final class BackendState {
     volatile double cpuLoad;              // reported by the backend, 0-1
     double currentWeight;                 // smooth round-robin state, under the route's lock
 
-    BackendState(Backend backend, BalancerConfig config, boolean warm, long now) {
-        this.backend = backend;
-        this.origin = java.net.URI.create("http://" + backend.uri().getHost() + ":" + backend.uri().getPort());
+    BackendState(Endpoint endpoint, BalancerConfig config, boolean warm, long now) {
+        this.endpoint = endpoint;
+        this.origin = java.net.URI.create("http://" + endpoint.uri().getHost() + ":" + endpoint.uri().getPort());
+        this.sessionSuffix = endpoint.sessionSuffix();
         this.config = config;
         this.limit = new LimitController(config.initialLimit(), config.minLimit(), config.maxLimit());
         this.warmingSince = warm ? 0 : now;
@@ -60,7 +66,7 @@ public final class BackendState {
     }
 
     double effectiveWeight(long now) {
-        return backend.weight() * warmth(now);
+        return endpoint.weight() * warmth(now);
     }
 
     boolean ejected(long now) {
@@ -70,7 +76,7 @@ public final class BackendState {
 
     /** Live and not draining: may take new requests. */
     boolean eligible(long now) {
-        return backend.weight() > 0 && !ejected(now);
+        return endpoint.weight() > 0 && !draining && !ejected(now);
     }
 
     boolean tryAcquire(long now) {
@@ -81,13 +87,54 @@ public final class BackendState {
                 return false;
             }
             if (inFlight.compareAndSet(n, n + 1)) {
-                return true;
+                break;
             }
+        }
+        // a drain that began after this request found the backend eligible: the drain saw this
+        // request in flight (and waits for it) or this sees the drain (and backs off)
+        if (draining) {
+            release();
+            return false;
+        }
+        return true;
+    }
+
+    /** A request to this backend finished (or was never sent). */
+    void release() {
+        if (inFlight.decrementAndGet() == 0 && draining) {
+            completeDrains();
         }
     }
 
+    boolean listensAt(java.net.URI uri) {
+        return origin.getHost().equalsIgnoreCase(uri.getHost()) && origin.getPort() == uri.getPort();
+    }
+
+    /** Takes no new request from now on; completes when none is in flight. */
+    synchronized java.util.concurrent.CompletableFuture<Boolean> drain() {
+        draining = true;
+        if (inFlight.get() == 0) {
+            return java.util.concurrent.CompletableFuture.completedFuture(true);
+        }
+        var f = new java.util.concurrent.CompletableFuture<Boolean>();
+        drained.add(f);
+        return f;
+    }
+
+    private synchronized void completeDrains() {
+        if (inFlight.get() == 0) {
+            drained.forEach(f -> f.complete(true));
+            drained.clear();
+        }
+    }
+
+    /** Listed in a new table: takes new requests again (a drain of it still waiting goes on waiting). */
+    void listed() {
+        draining = false;
+    }
+
     double load(long now) {
-        return inFlight.get() / (effectiveLimit(now) * Math.max(0.01, backend.weight() / 100.0)) + cpuLoad;
+        return inFlight.get() / (effectiveLimit(now) * Math.max(0.01, endpoint.weight() / 100.0)) + cpuLoad;
     }
 
     synchronized void succeeded() {

@@ -1,8 +1,9 @@
 package io.isohost.lb.internal;
 
-import io.isohost.lb.Backend;
 import io.isohost.lb.BalancerConfig;
-import io.isohost.lb.ComponentRoute;
+import io.isohost.lb.Endpoint;
+import io.isohost.lb.Route;
+import io.isohost.lb.RouteKey;
 import io.isohost.lb.Strategy;
 import io.isohost.lb.TargetChooser;
 import io.micrometer.core.instrument.Counter;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,10 +70,12 @@ public final class Dispatcher extends Handler.Abstract {
     private final MeterRegistry meters;
     private final Map<String, BackendState> backends = new HashMap<>();
     private volatile PathMappings<RouteState> table = new PathMappings<>();
-    private volatile Map<String, RouteState> routes = Map.of();
+    private volatile Map<RouteKey, RouteState> routes = Map.of();
+    /** Endpoints left out of the table with requests still in flight: a drain may still ask for them. */
+    private final Map<String, BackendState> retired = new HashMap<>();
     private boolean firstTable = true;
     // per component, stable across table changes so that the gauge keeps reading the live count
-    private final Map<String, java.util.concurrent.atomic.AtomicInteger> queued = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<RouteKey, java.util.concurrent.atomic.AtomicInteger> queued = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger waitingTotal = new java.util.concurrent.atomic.AtomicInteger();
 
     public Dispatcher(BalancerConfig config, HttpClient client, Scheduler scheduler, Optional<TargetChooser> chooser,
@@ -84,9 +88,9 @@ public final class Dispatcher extends Handler.Abstract {
         this.meters = meters;
     }
 
-    /** A component's backends and its queue. */
+    /** A route's backends and its queue. */
     final class RouteState {
-        final String component;
+        final RouteKey key;
         final String tenant;
         final List<BackendState> members;
         final ArrayDeque<Exchange> queue = new ArrayDeque<>();
@@ -98,19 +102,19 @@ public final class Dispatcher extends Handler.Abstract {
         final java.util.concurrent.atomic.AtomicInteger waiting;
         private final Timer[] requestTimers;
 
-        RouteState(String component, String tenant, List<BackendState> members) {
-            this.component = component;
+        RouteState(RouteKey key, String tenant, List<BackendState> members) {
+            this.key = key;
             this.tenant = tenant;
             this.members = members;
-            this.waiting = queued.computeIfAbsent(component, c -> meters.gauge("isohost_lb_queued",
-                    List.of(io.micrometer.core.instrument.Tag.of("component", c)), new java.util.concurrent.atomic.AtomicInteger()));
+            this.waiting = queued.computeIfAbsent(key, k -> meters.gauge("isohost_lb_queued", tags(k),
+                    new java.util.concurrent.atomic.AtomicInteger()));
             this.queueTime = Timer.builder("isohost_lb_queue").description("Time requests waited for a backend permit")
-                    .tag("component", component).publishPercentiles(0.5, 0.99).register(meters);
+                    .tags(tags(key)).publishPercentiles(0.5, 0.99).register(meters);
             this.rejectedQueueFull = reject("queue-full");
             this.rejectedQueueTimeout = reject("queue-timeout");
             this.rejectedNoBackend = reject("no-backend");
             this.rejectedTenantShare = reject("tenant-share");
-            this.requestTimers = members.stream().map(b -> timer(component, b.backend.id())).toArray(Timer[]::new);
+            this.requestTimers = members.stream().map(b -> timer(key, b.endpoint.container())).toArray(Timer[]::new);
         }
 
         /** The request timer of this component on {@code b}; looked up once per route, not per request. */
@@ -120,62 +124,107 @@ public final class Dispatcher extends Handler.Abstract {
                     return requestTimers[i];
                 }
             }
-            return timer(component, b.backend.id()); // the backend left the route while the request was out
+            return timer(key, b.endpoint.container()); // the backend left the route while the request was out
         }
 
         private Counter reject(String reason) {
             return Counter.builder("isohost_lb_rejects").description("Requests refused by the balancer")
-                    .tag("component", component).tag("reason", reason).register(meters);
+                    .tags(tags(key)).tag("reason", reason).register(meters);
         }
     }
 
-    /** Replaces the table; backends keep their state (limit, health) when they stay. */
-    public synchronized void replaceRoutes(List<ComponentRoute> newRoutes) {
+    /** The tags naming a route in metrics: its service and its name (a servlet's or component's). */
+    static List<io.micrometer.core.instrument.Tag> tags(RouteKey key) {
+        return List.of(io.micrometer.core.instrument.Tag.of("service", key.service()),
+                io.micrometer.core.instrument.Tag.of("component", key.name()));
+    }
+
+    /** Replaces the table; backends keep their state (limit, health, in flight) when they stay. */
+    public synchronized void replaceRoutes(List<Route> newRoutes) {
         long now = System.nanoTime();
         Map<String, BackendState> keep = new HashMap<>();
-        Map<String, RouteState> byComponent = new HashMap<>();
+        Map<RouteKey, RouteState> byKey = new HashMap<>();
         PathMappings<RouteState> next = new PathMappings<>();
-        for (ComponentRoute r : newRoutes) {
+        Set<RouteKey> named = new HashSet<>();
+        for (Route r : newRoutes) {
+            if (!named.add(r.key())) {
+                throw new IllegalArgumentException("route " + r.key() + " is listed twice; the table in force stays");
+            }
+        }
+        for (Route r : newRoutes) {
             List<BackendState> members = new ArrayList<>();
-            for (Backend b : r.backends()) {
-                BackendState s = keep.get(b.id());
+            for (Endpoint b : r.endpoints()) {
+                BackendState s = keep.get(b.container());
                 if (s == null) {
-                    BackendState old = backends.get(b.id());
-                    s = old != null && old.backend.equals(b) ? old : new BackendState(b, config, firstTable, now);
+                    BackendState old = backends.get(b.container());
+                    s = old != null && old.endpoint.equals(b) ? old : new BackendState(b, config, firstTable, now);
                     if (old == null) {
                         registerGauges(s);
                     }
-                    keep.put(b.id(), s);
+                    s.listed(); // listed again after a drain: takes new requests
+                    keep.put(b.container(), s);
                 }
-                members.add(s);
+                if (!members.contains(s)) {
+                    members.add(s);
+                }
             }
-            RouteState previous = routes.get(r.component());
-            RouteState state = new RouteState(r.component(), r.tenant(), List.copyOf(members));
+            RouteState previous = routes.get(r.key());
+            RouteState state = new RouteState(r.key(), r.tenant(), List.copyOf(members));
             if (previous != null) {
                 synchronized (previous.queue) {
                     state.queue.addAll(previous.queue); // waiting requests keep their place
                     previous.queue.clear();
                 }
             }
-            byComponent.put(r.component(), state);
+            byKey.put(r.key(), state);
             for (String p : r.urlPatterns()) {
                 next.put(new ServletPathSpec(p), state);
             }
         }
+        retired.values().removeIf(s -> s.inFlightNow() == 0);
+        backends.forEach((name, s) -> {
+            if (keep.get(name) != s && s.inFlightNow() > 0) {
+                retired.put(name, s);
+            }
+        });
         backends.clear();
         backends.putAll(keep);
-        routes = Map.copyOf(byComponent);
+        routes = Map.copyOf(byKey);
         table = next;
         firstTable = false;
-        for (RouteState r : byComponent.values()) {
-            drain(r);
+        for (RouteState r : byKey.values()) {
+            serveQueue(r);
         }
     }
 
+    /**
+     * No new request goes to the endpoints listening at {@code uri}; completes with true when none
+     * is in flight to them any more, false when {@code timeout} passes first.
+     */
+    public CompletableFuture<Boolean> drain(java.net.URI uri, java.time.Duration timeout) {
+        List<CompletableFuture<Boolean>> idle = new ArrayList<>();
+        synchronized (this) {
+            for (var states : List.of(backends.values(), retired.values())) {
+                for (BackendState s : states) {
+                    if (s.listensAt(uri)) {
+                        idle.add(s.drain());
+                    }
+                }
+            }
+        }
+        // queued requests that preferred a drained endpoint (sticky) go elsewhere now
+        for (RouteState r : routes.values()) {
+            serveQueue(r);
+        }
+        CompletableFuture<Boolean> all = CompletableFuture.allOf(idle.toArray(CompletableFuture[]::new))
+                .thenApply(v -> idle.stream().allMatch(CompletableFuture::join));
+        return all.completeOnTimeout(false, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private void registerGauges(BackendState s) {
-        meters.gauge("isohost_lb_in_flight", List.of(io.micrometer.core.instrument.Tag.of("backend", s.backend.id())),
+        meters.gauge("isohost_lb_in_flight", List.of(io.micrometer.core.instrument.Tag.of("backend", s.endpoint.container())),
                 s, b -> b.inFlight.get());
-        meters.gauge("isohost_lb_limit", List.of(io.micrometer.core.instrument.Tag.of("backend", s.backend.id())),
+        meters.gauge("isohost_lb_limit", List.of(io.micrometer.core.instrument.Tag.of("backend", s.endpoint.container())),
                 s, b -> b.limit.limit());
     }
 
@@ -288,23 +337,23 @@ public final class Dispatcher extends Handler.Abstract {
         long now = System.nanoTime();
         List<BackendState> eligible = new ArrayList<>();
         for (BackendState b : route.members) {
-            if (b.eligible(now) && !ex.tried.contains(b.backend.id())) {
+            if (b.eligible(now) && !ex.tried.contains(b.endpoint.container())) {
                 eligible.add(b);
             }
         }
         if (eligible.isEmpty()) {
             route.rejectedNoBackend.increment();
             reply(ex.response, ex.callback, HttpStatus.SERVICE_UNAVAILABLE_503,
-                    "no live backend hosts component '" + route.component + "'");
+                    "no live backend hosts route " + route.key);
             return;
         }
         // a sticky owner that is down, draining or no longer hosts the component is forgotten: redispatch
-        if (ex.preferred != null && eligible.stream().noneMatch(b -> b.backend.id().equals(ex.preferred))) {
+        if (ex.preferred != null && eligible.stream().noneMatch(b -> b.sessionSuffix.equals(ex.preferred))) {
             ex.preferred = null;
         }
         if (ex.preferred == null && chooser.isPresent()) {
-            chooser.get().choose(route.component, ex.path, eligible.stream().map(b -> b.backend).toList())
-                    .ifPresent(b -> ex.preferred = b.id());
+            chooser.get().choose(route.key, ex.path, eligible.stream().map(b -> b.endpoint).toList())
+                    .ifPresent(b -> ex.preferred = b.sessionSuffix());
         }
         BackendState picked = pick(route, eligible, ex.preferred, now);
         if (picked != null) {
@@ -315,7 +364,7 @@ public final class Dispatcher extends Handler.Abstract {
             if (route.queue.size() >= config.queueCapacity()) {
                 route.rejectedQueueFull.increment();
                 reply(ex.response, ex.callback, HttpStatus.SERVICE_UNAVAILABLE_503,
-                        "component '" + route.component + "' is overloaded: its queue is full");
+                        "route " + route.key + " is overloaded: its queue is full");
                 return;
             }
             if (!shares.tryEnter(route.tenant)) {
@@ -330,11 +379,11 @@ public final class Dispatcher extends Handler.Abstract {
             waitingTotal.incrementAndGet();
         }
         ex.timeout = scheduler.schedule(() -> expire(ex), config.queueTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        drain(route); // a permit may have been released meanwhile
+        serveQueue(route); // a permit may have been released meanwhile
     }
 
     private RouteState currentRoute(RouteState r) {
-        RouteState now = routes.get(r.component);
+        RouteState now = routes.get(r.key);
         return now == null ? r : now;
     }
 
@@ -352,7 +401,7 @@ public final class Dispatcher extends Handler.Abstract {
         if (removed) {
             route.rejectedQueueTimeout.increment();
             reply(ex.response, ex.callback, HttpStatus.SERVICE_UNAVAILABLE_503,
-                    "component '" + route.component + "' is overloaded: waited " + config.queueTimeout().toMillis() + " ms");
+"route " + route.key + " is overloaded: waited " + config.queueTimeout().toMillis() + " ms");
         }
     }
 
@@ -360,7 +409,7 @@ public final class Dispatcher extends Handler.Abstract {
     private BackendState pick(RouteState route, List<BackendState> eligible, String preferred, long now) {
         if (preferred != null) {
             for (BackendState b : eligible) {
-                if (b.backend.id().equals(preferred)) {
+                if (b.sessionSuffix.equals(preferred)) {
                     return b.tryAcquire(now) ? b : null; // wait for the owner rather than lose the session
                 }
             }
@@ -442,11 +491,11 @@ public final class Dispatcher extends Handler.Abstract {
         }
         java.util.Arrays.sort(order, java.util.Comparator.comparingLong(since::get));
         for (int i : order) {
-            drain(waiting.get(i));
+            serveQueue(waiting.get(i));
         }
     }
 
-    private void drain(RouteState route) {
+    private void serveQueue(RouteState route) {
         while (true) {
             Exchange next = null;
             BackendState picked = null;
@@ -456,11 +505,11 @@ public final class Dispatcher extends Handler.Abstract {
                     Exchange ex = it.next();
                     List<BackendState> eligible = new ArrayList<>();
                     for (BackendState b : route.members) {
-                        if (b.eligible(now) && !ex.tried.contains(b.backend.id())) {
+                        if (b.eligible(now) && !ex.tried.contains(b.endpoint.container())) {
                             eligible.add(b);
                         }
                     }
-                    if (ex.preferred != null && eligible.stream().noneMatch(b -> b.backend.id().equals(ex.preferred))) {
+                    if (ex.preferred != null && eligible.stream().noneMatch(b -> b.sessionSuffix.equals(ex.preferred))) {
                         ex.preferred = null;
                     }
                     picked = pick(route, eligible, ex.preferred, now);
@@ -489,7 +538,7 @@ public final class Dispatcher extends Handler.Abstract {
     }
 
     private void forward(Exchange ex, BackendState b) {
-        ex.tried.add(b.backend.id());
+        ex.tried.add(b.endpoint.container());
         long start = System.nanoTime();
         int inFlightAtStart = b.inFlight.get();
         Request in = ex.request;
@@ -514,7 +563,7 @@ public final class Dispatcher extends Handler.Abstract {
             @Override
             public void onComplete(Result result) {
                 long now = System.nanoTime();
-                b.inFlight.decrementAndGet();
+                b.release();
                 ex.route.requestTimer(b).record(now - start, TimeUnit.NANOSECONDS);
                 if (result.isFailed()) {
                     failedExchange(ex, b, result, now, now - start, inFlightAtStart);
@@ -526,7 +575,7 @@ public final class Dispatcher extends Handler.Abstract {
                     } else {
                         b.succeeded();
                     }
-                    b.limit.sample(now, ex.route.component, now - start, inFlightAtStart, status == 503);
+                    b.limit.sample(now, ex.route.key, now - start, inFlightAtStart, status == 503);
                     String load = result.getResponse().getHeaders().get(LOAD_HEADER);
                     if (load != null) {
                         try {
@@ -544,9 +593,9 @@ public final class Dispatcher extends Handler.Abstract {
 
     private final Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private Timer timer(String component, String backend) {
-        return timers.computeIfAbsent(component + '\u0000' + backend, k -> Timer.builder("isohost_lb_request")
-                .description("Requests through the balancer, by backend").tag("component", component)
+    private Timer timer(RouteKey route, String backend) {
+        return timers.computeIfAbsent(route + "\u0000" + backend, k -> Timer.builder("isohost_lb_request")
+                .description("Requests through the balancer, by backend").tags(tags(route))
                 .tag("backend", backend).publishPercentiles(0.5, 0.9, 0.99).register(meters));
     }
 
@@ -554,7 +603,7 @@ public final class Dispatcher extends Handler.Abstract {
         Throwable failure = result.getFailure();
         boolean connectFailed = isConnectFailure(failure);
         b.failed(now);
-        b.limit.sample(now, ex.route.component, rtt, inFlightAtStart, true);
+        b.limit.sample(now, ex.route.key, rtt, inFlightAtStart, true);
         boolean idempotent = HttpMethod.fromString(ex.request.getMethod()) != null
                 && HttpMethod.fromString(ex.request.getMethod()).isIdempotent();
         if (ex.tried.size() < config.maxTries() && (connectFailed || idempotent) && hasUntried(ex, now)) {
@@ -563,12 +612,12 @@ public final class Dispatcher extends Handler.Abstract {
         }
         boolean timedOut = failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException;
         reply(ex.response, ex.callback, timedOut ? HttpStatus.GATEWAY_TIMEOUT_504 : HttpStatus.BAD_GATEWAY_502,
-                "backend " + b.backend.id() + " failed: " + failure.getClass().getSimpleName());
+                "backend " + b.endpoint.container() + " failed: " + failure.getClass().getSimpleName());
     }
 
     private boolean hasUntried(Exchange ex, long now) {
         for (BackendState b : currentRoute(ex.route).members) {
-            if (b.eligible(now) && !ex.tried.contains(b.backend.id())) {
+            if (b.eligible(now) && !ex.tried.contains(b.endpoint.container())) {
                 return true;
             }
         }

@@ -37,22 +37,24 @@ public final class LimitController {
         this.limit = initial;
     }
 
-    private final java.util.Map<String, double[]> routeFloor = new java.util.HashMap<>();
+    private final java.util.Map<io.isohost.lb.RouteKey, double[]> routeFloor = new java.util.HashMap<>();
 
     public synchronized int limit() {
         return (int) limit;
     }
 
+    private static final io.isohost.lb.RouteKey ONLY_ROUTE = new io.isohost.lb.RouteKey("-", "-");
+
     /** One finished request of a single-route backend. */
     public void sample(long now, long rttNanos, int inFlight, boolean drop) {
-        sample(now, "", rttNanos, inFlight, drop);
+        sample(now, ONLY_ROUTE, rttNanos, inFlight, drop);
     }
 
     /**
      * One finished request: its route, its response time, how many were in flight when it
      * started, and whether it failed or was refused.
      */
-    public synchronized void sample(long now, String route, long rttNanos, int inFlight, boolean drop) {
+    public synchronized void sample(long now, io.isohost.lb.RouteKey route, long rttNanos, int inFlight, boolean drop) {
         if (!drop) {
             long first = rttNanos;
             double[] floor = routeFloor.computeIfAbsent(route, k -> new double[]{first});
