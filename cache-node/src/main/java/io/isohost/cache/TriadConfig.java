@@ -17,10 +17,14 @@ import java.util.Objects;
  * @param fsync        fsync the write-ahead log before acknowledging (survives a machine crash, costs ~0.1 ms a write)
  * @param allowUndeclaredCaches accept caches not named in {@code caches}, with default settings (JCache's createCache)
  * @param repository   the Git deployment repository's settings, or null for none
+ * @param authTimeout  how long a connection may stay open before its first authenticated frame
+ * @param maxUnauthenticated how many connections may wait for their first authenticated frame at once;
+ *                     past it, new connections are closed at once
  */
 public record TriadConfig(String serverId, List<Member> members, Path dataDir, byte[] secret, int maxKeyBytes,
                           int maxValueBytes, Duration heartbeat, Duration failureTimeout, boolean fsync,
-                          Map<String, CacheConfig> caches, boolean allowUndeclaredCaches, Repository repository) {
+                          Map<String, CacheConfig> caches, boolean allowUndeclaredCaches, Repository repository,
+                          Duration authTimeout, int maxUnauthenticated) {
 
     /** One member; {@code repositoryPort} is its deployment repository's HTTP port, 0 if it serves none. */
     public record Member(String id, String host, int port, int repositoryPort) {
@@ -46,6 +50,9 @@ public record TriadConfig(String serverId, List<Member> members, Path dataDir, b
     public static final int DEFAULT_MAX_VALUE_BYTES = 4 * 1024 * 1024;
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofMillis(100);
     public static final Duration DEFAULT_FAILURE_TIMEOUT = Duration.ofSeconds(2);
+    /** Every legitimate peer sends its first frame right after the server's hello: well under a second. */
+    public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(5);
+    public static final int DEFAULT_MAX_UNAUTHENTICATED = 64;
 
     public TriadConfig {
         Objects.requireNonNull(serverId, "serverId");
@@ -66,6 +73,12 @@ public record TriadConfig(String serverId, List<Member> members, Path dataDir, b
         if (maxKeyBytes < 1 || maxValueBytes < 1) {
             throw new IllegalArgumentException("key and value limits must be positive");
         }
+        if (authTimeout == null || authTimeout.isNegative() || authTimeout.isZero() || authTimeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the authentication timeout must be positive, not " + authTimeout);
+        }
+        if (maxUnauthenticated < 1) {
+            throw new IllegalArgumentException("the bound on unauthenticated connections must be positive");
+        }
     }
 
     /**
@@ -75,7 +88,8 @@ public record TriadConfig(String serverId, List<Member> members, Path dataDir, b
     public static TriadConfig single(String host, int port, Path dataDir, byte[] secret) {
         return new TriadConfig("local", List.of(new Member("local", host, port)), dataDir, secret, DEFAULT_MAX_KEY_BYTES,
                 DEFAULT_MAX_VALUE_BYTES, DEFAULT_HEARTBEAT, DEFAULT_FAILURE_TIMEOUT, false,
-                Map.of("sessions", CacheConfig.sessions("sessions")), true, null);
+                Map.of("sessions", CacheConfig.sessions("sessions")), true, null, DEFAULT_AUTH_TIMEOUT,
+                DEFAULT_MAX_UNAUTHENTICATED);
     }
 
     public static TriadConfig load(Path file) {
@@ -98,7 +112,7 @@ public record TriadConfig(String serverId, List<Member> members, Path dataDir, b
 
     public TriadConfig withServer(String id, Path dir) {
         return new TriadConfig(id, members, dir, secret, maxKeyBytes, maxValueBytes, heartbeat, failureTimeout, fsync,
-                caches, allowUndeclaredCaches, repository);
+                caches, allowUndeclaredCaches, repository, authTimeout, maxUnauthenticated);
     }
 
     /** The settings of a cache, or null if it is not declared and undeclared caches are refused. */

@@ -59,8 +59,8 @@ class TriadConfigTest {
                   <member id="c" address="10.0.0.3:7701"/>
                   <data-dir fsync="true">data/b</data-dir>
                   <secret-file>secret</secret-file>
-                  <limits max-key-bytes="100" max-value-bytes="2000"/>
-                  <timing heartbeat="50ms" failure-timeout="3s"/>
+                  <limits max-key-bytes="100" max-value-bytes="2000" max-unauthenticated-connections="8"/>
+                  <timing heartbeat="50ms" failure-timeout="3s" auth-timeout="750ms"/>
                   <repository token-file="token"/>
                   <caches>
                     <cache name="sessions" idle-timeout="30m" local-read-timeout="100ms"/>
@@ -76,12 +76,39 @@ class TriadConfigTest {
         assertEquals("a-cluster-secret-of-enough-length", new String(c.secret()));
         assertEquals(100, c.maxKeyBytes());
         assertEquals(Duration.ofSeconds(3), c.failureTimeout());
+        assertEquals(Duration.ofMillis(750), c.authTimeout());
+        assertEquals(8, c.maxUnauthenticated());
         assertEquals("push-token", c.repository().pushToken());
         assertEquals(Duration.ofMinutes(30), c.cache("sessions").idleTimeout());
         assertEquals(Duration.ofMillis(100), c.cache("sessions").localReadTimeout());
         assertNull(c.cache("objects").leaseTimeout());
         assertEquals(Duration.ofHours(1), c.cache("objects").expireTimeout());
         assertNull(c.cache("undeclared"));
+    }
+
+    @Test
+    void connectionLimitsHaveDefaultsAndMustBePositive() throws Exception {
+        Files.writeString(dir.resolve("secret"), "a-cluster-secret-of-enough-length\n");
+        String form = """
+                <triad xmlns="urn:isohost:triad:1" server="a">
+                  <member id="a" address="127.0.0.1:7701"/>
+                  <data-dir>data</data-dir>
+                  <secret-file>secret</secret-file>
+                  %s
+                </triad>
+                """;
+        Path file = dir.resolve("triad.xml");
+        Files.writeString(file, form.formatted(""));
+        TriadConfig c = TriadConfig.load(file);
+        assertEquals(TriadConfig.DEFAULT_AUTH_TIMEOUT, c.authTimeout());
+        assertEquals(TriadConfig.DEFAULT_MAX_UNAUTHENTICATED, c.maxUnauthenticated());
+        for (String bad : List.of("<timing auth-timeout=\"0s\"/>", "<timing auth-timeout=\"none\"/>",
+                "<limits max-unauthenticated-connections=\"0\"/>")) {
+            Files.writeString(file, form.formatted(bad));
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> TriadConfig.load(file), bad);
+            assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        }
     }
 
     @Test
@@ -110,7 +137,8 @@ class TriadConfigTest {
             ms.add(new TriadConfig.Member(m.id(), m.host(), m.port(), TriadTesting.freePort()));
         }
         TriadConfig cfg = new TriadConfig("a", ms, dir.resolve("a"), base.secret(), 1024, 1 << 20, base.heartbeat(),
-                base.failureTimeout(), false, base.caches(), false, new TriadConfig.Repository("tok"));
+                base.failureTimeout(), false, base.caches(), false, new TriadConfig.Repository("tok"), base.authTimeout(),
+                base.maxUnauthenticated());
         List<TriadServer> servers = TriadTesting.startAll(cfg);
         try {
             Path app = dir.resolve("app");

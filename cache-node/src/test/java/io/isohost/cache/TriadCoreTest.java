@@ -188,7 +188,8 @@ class TriadCoreTest {
             triad.add(TriadTesting.start(good, 1));
             TriadConfig.Member c = good.members().get(2);
             triad.add(TriadServer.start(new TriadConfig(c.id(), good.members(), other.resolve(c.id()), wrong, 1024, 64 * 1024,
-                    good.heartbeat(), good.failureTimeout(), false, good.caches(), false, null)));
+                    good.heartbeat(), good.failureTimeout(), false, good.caches(), false, null, good.authTimeout(),
+                    good.maxUnauthenticated())));
             for (TriadServer s : triad) {
                 assertTrue(s.awaitReady(Duration.ofSeconds(20)));
             }

@@ -43,7 +43,15 @@ public final class TriadTesting {
             ms.add(new TriadConfig.Member(String.valueOf((char) ('a' + i)), "127.0.0.1", freePort()));
         }
         return new TriadConfig("a", ms, dir.resolve("a"), SECRET, 1024, 64 * 1024, Duration.ofMillis(50),
-                Duration.ofSeconds(1), false, caches, undeclared, null);
+                Duration.ofSeconds(1), false, caches, undeclared, null, TriadConfig.DEFAULT_AUTH_TIMEOUT,
+                TriadConfig.DEFAULT_MAX_UNAUTHENTICATED);
+    }
+
+    /** {@code cfg} with other bounds on connections that have not authenticated yet. */
+    public static TriadConfig withConnectionLimits(TriadConfig cfg, Duration authTimeout, int maxUnauthenticated) {
+        return new TriadConfig(cfg.serverId(), cfg.members(), cfg.dataDir(), cfg.secret(), cfg.maxKeyBytes(), cfg.maxValueBytes(),
+                cfg.heartbeat(), cfg.failureTimeout(), cfg.fsync(), cfg.caches(), cfg.allowUndeclaredCaches(), cfg.repository(),
+                authTimeout, maxUnauthenticated);
     }
 
     public static List<TriadServer> startAll(TriadConfig cfg) throws Exception {
@@ -84,9 +92,11 @@ public final class TriadTesting {
         }
         x.append("  <data-dir>").append(base.resolve(id)).append("</data-dir>\n");
         x.append("  <secret-file>secret</secret-file>\n");
-        x.append("  <limits max-key-bytes=\"").append(cfg.maxKeyBytes()).append("\" max-value-bytes=\"").append(cfg.maxValueBytes()).append("\"/>\n");
+        x.append("  <limits max-key-bytes=\"").append(cfg.maxKeyBytes()).append("\" max-value-bytes=\"").append(cfg.maxValueBytes())
+                .append("\" max-unauthenticated-connections=\"").append(cfg.maxUnauthenticated()).append("\"/>\n");
         x.append("  <timing heartbeat=\"").append(cfg.heartbeat().toMillis()).append("ms\" failure-timeout=\"")
-                .append(cfg.failureTimeout().toMillis()).append("ms\"/>\n");
+                .append(cfg.failureTimeout().toMillis()).append("ms\" auth-timeout=\"").append(cfg.authTimeout().toMillis())
+                .append("ms\"/>\n");
         x.append("  <caches allow-undeclared=\"").append(cfg.allowUndeclaredCaches()).append("\">\n");
         for (CacheConfig c : cfg.caches().values()) {
             x.append("    <cache name=\"").append(c.name()).append("\" local-read-timeout=\"")

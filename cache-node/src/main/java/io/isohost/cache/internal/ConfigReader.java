@@ -106,7 +106,9 @@ public final class ConfigReader {
                     orElse(duration(timing, "heartbeat", TriadConfig.DEFAULT_HEARTBEAT), TriadConfig.DEFAULT_HEARTBEAT),
                     orElse(duration(timing, "failure-timeout", TriadConfig.DEFAULT_FAILURE_TIMEOUT), TriadConfig.DEFAULT_FAILURE_TIMEOUT),
                     Boolean.parseBoolean(dataDir.getAttribute("fsync")), named,
-                    caches != null && Boolean.parseBoolean(caches.getAttribute("allow-undeclared")), repository);
+                    caches != null && Boolean.parseBoolean(caches.getAttribute("allow-undeclared")), repository,
+                    duration(timing, "auth-timeout", TriadConfig.DEFAULT_AUTH_TIMEOUT),
+                    integer(limits, "max-unauthenticated-connections", TriadConfig.DEFAULT_MAX_UNAUTHENTICATED));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
@@ -125,6 +127,11 @@ public final class Node implements Closeable {
     private final Semaphore reconcileSignal = new Semaphore(0);
     private final List<BlockingQueue<Buf>> asyncQueues = new ArrayList<>();
     private final Set<Conn> open = ConcurrentHashMap.newKeySet();
+    /** Connections accepted that have not yet sent an authenticated frame; bounded by the configuration. */
+    private final AtomicInteger unauthenticated = new AtomicInteger();
+    private final int authTimeoutMs;
+    /** When a refusal over the bound was last logged (nanoTime): a flood logs once a second, not once a connection. */
+    private volatile long refusalLogged = System.nanoTime() - 2_000_000_000L;
     private final long boot;
     private volatile boolean ready;
     private volatile boolean running = true;
@@ -140,6 +147,7 @@ public final class Node implements Closeable {
         this.n = cfg.members().size();
         this.maxFrame = Math.max(cfg.maxValueBytes() + cfg.maxKeyBytes() + 64 * 1024, 4 * 1024 * 1024);
         this.failMs = (int) cfg.failureTimeout().toMillis();
+        this.authTimeoutMs = (int) cfg.authTimeout().toMillis();
         this.peers = new Peer[n];
         for (int i = 0; i < n; i++) {
             if (i != me) {
@@ -227,6 +235,11 @@ public final class Node implements Closeable {
                     s.close();
                     continue;
                 }
+                if (unauthenticated.incrementAndGet() > cfg.maxUnauthenticated()) {
+                    unauthenticated.decrementAndGet();
+                    refuseUnauthenticated(s);
+                    continue;
+                }
                 Thread.ofPlatform().daemon().name("triad-conn").start(() -> serve(s));
             } catch (IOException e) {
                 if (running) {
@@ -236,11 +249,28 @@ public final class Node implements Closeable {
         }
     }
 
+    private void refuseUnauthenticated(Socket s) throws IOException {
+        long now = System.nanoTime();
+        if (now - refusalLogged > 1_000_000_000L) {
+            refusalLogged = now;
+            log.warn("refusing a connection from {}: {} connections are waiting to authenticate (max-unauthenticated-connections)",
+                    s.getRemoteSocketAddress(), cfg.maxUnauthenticated());
+        }
+        s.close();
+    }
+
+    /**
+     * Serves one connection. Until its first authenticated frame it counts as unauthenticated and must send that
+     * frame within the authentication timeout; a silent or slow connection is closed.
+     */
     private void serve(Socket s) {
+        boolean authenticated = false;
         Conn c;
         try {
+            s.setSoTimeout(authTimeoutMs);
             c = Conn.accept(s, cfg.secret(), maxFrame);
         } catch (IOException e) {
+            unauthenticated.decrementAndGet();
             try {
                 s.close();
             } catch (IOException ignored) {
@@ -252,6 +282,11 @@ public final class Node implements Closeable {
         try {
             while (running) {
                 byte[] frame = c.receive();
+                if (!authenticated) {
+                    authenticated = true;
+                    unauthenticated.decrementAndGet();
+                    c.timeout(0);
+                }
                 Buf.In in = new Buf.In(frame);
                 int op = in.u8();
                 if (op == Proto.SUBSCRIBE) {
@@ -287,9 +322,14 @@ public final class Node implements Closeable {
             } catch (IOException ignored) {
                 // the peer will see the close
             }
+        } catch (SocketTimeoutException e) {
+            log.debug("closing connection from {}: no authenticated frame within {} ms", c.remote(), authTimeoutMs);
         } catch (IOException e) {
             // peer closed or died: nothing to answer
         } finally {
+            if (!authenticated) {
+                unauthenticated.decrementAndGet();
+            }
             open.remove(c);
             c.close();
         }
