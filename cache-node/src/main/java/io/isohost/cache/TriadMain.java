@@ -1,27 +1,38 @@
 package io.isohost.cache;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code triad --config FILE}: runs one triad server until the process is stopped.
  * Exit codes: 0 stopped normally or help shown, 2 bad usage or configuration, 1 failure at run time.
  */
-public final class TriadMain {
-    static final String USAGE = """
-            usage: triad --config FILE
-                   triad --help
+@Command(name = "triad", usageHelpWidth = 100,
+        description = {"Run one server of a triad cache (1 or 3 members).",
+                "FILE is XML in namespace urn:isohost:triad:1 (schema docs/schema/triad-1.xsd; see docs/cache.md):",
+                "this server's id, the members' host:port in their fixed order, the data directory, the cluster",
+                "secret file, limits, timing and named caches. Ctrl-C (SIGTERM) stops it."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:stopped", "1:failure at run time", "2:bad usage or configuration"})
+public final class TriadMain implements Callable<Integer> {
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "this server's configuration (XML)")
+    Path file;
 
-            Runs one server of a triad cache (1 or 3 members). FILE is XML in namespace urn:isohost:triad:1
-            (schema docs/schema/triad-1.xsd; see docs/cache.md): this server's id, the members' host:port in
-            their fixed order, the data directory, the cluster secret file, limits, timing and named caches.
-            Ctrl-C (SIGTERM) stops it.
-            """;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+    boolean help;
 
-    private TriadMain() {
-    }
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -32,30 +43,14 @@ public final class TriadMain {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Path file = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--help", "-h" -> {
-                    out.print(USAGE);
-                    return 0;
-                }
-                case "--config" -> {
-                    if (i + 1 >= args.length) {
-                        err.println("triad: --config needs a FILE\n" + USAGE);
-                        return 2;
-                    }
-                    file = Path.of(args[++i]);
-                }
-                default -> {
-                    err.println("triad: unknown argument '" + args[i] + "'\n" + USAGE);
-                    return 2;
-                }
-            }
-        }
-        if (file == null) {
-            err.print("triad: --config FILE is required\n" + USAGE);
-            return 2;
-        }
+        return new CommandLine(new TriadMain()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         if (!Files.isRegularFile(file)) {
             err.println("triad: no such file: " + file);
             return 2;

@@ -30,7 +30,7 @@ class TriadConfigTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertEquals(0, run(out, err, "--help"));
-        assertTrue(out.toString().contains("triad --config FILE"));
+        assertTrue(out.toString().contains("--config=FILE"), out.toString());
         assertEquals(2, run(out, err));
         assertEquals(2, run(out, err, "--bogus"));
         assertEquals(2, run(out, err, "--config", dir.resolve("missing.xml").toString()));

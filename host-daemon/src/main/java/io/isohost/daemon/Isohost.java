@@ -3,9 +3,15 @@ package io.isohost.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.isohost.daemon.internal.AdminClient;
 import io.isohost.daemon.internal.AdminToken;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,9 +20,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
-/** The {@code isohost} command line. */
-public final class Isohost {
+/**
+ * The {@code isohost} command line: one verb per subcommand, each with {@code --help}. The verbs
+ * that talk to a running host find it through {@link HostOptions}.
+ */
+@Command(name = "isohost", usageHelpWidth = 100,
+        description = "A multi-tenant isolate host for the JVM.",
+        synopsisSubcommandLabel = "VERB",
+        commandListHeading = "%nVerbs:%n",
+        subcommands = {CommandLine.HelpCommand.class, io.isohost.lb.LbCommand.class, io.isohost.cache.TriadMain.class},
+        footerHeading = "%n",
+        footer = {"JMX: service:jmx:rmi:///jndi/rmi://127.0.0.1:7171/jmxrmi",
+                "     beans isohost:type=ServiceContainer,name=* and isohost:type=ResourceDomain,container=*,resource=*",
+                "Run 'isohost VERB --help' for a verb's options."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ok", "1:the operation failed", "2:usage error", "3:no host running", "4:refused by the host"})
+public final class Isohost implements Callable<Integer> {
     /** Exit codes. */
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -24,175 +45,193 @@ public final class Isohost {
     public static final int NOT_RUNNING = 3;
     public static final int REFUSED = 4;
 
-    static final String HELP = """
-            isohost - a multi-tenant isolate host for the JVM
+    /** The order verbs are listed in: the host's life, then the parts that run alone. */
+    private static final List<String> VERBS = List.of("start", "status", "quota", "submit", "services",
+            "swap-generator", "allocate", "stop", "demo", "rubis", "bench", "lb", "triad", "help");
 
-            Usage: isohost <verb> [options]
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+    boolean help;
 
-            Verbs:
-              start                      start a host on loopback and keep it in the foreground (Ctrl-C stops it)
-              status [--json]            containers, isolates, policies and usage of the running host
-              quota CONTAINER            show a container's quotas
-              quota CONTAINER RESOURCE RATE
-                                         set a rate quota, e.g. 'quota app-1 rubis.tx 20' (0 removes it)
-              quota CONTAINER --cpu-share F | --max-concurrency N
-                                         set the CPU share (0-1] or the concurrency limit (0 removes it)
-              submit FILE                deploy a service descriptor (XML, schema service-1.xsd)
-              services                   submitted services, their generators and containers
-              swap-generator SERVICE NAME|JAR [KEY=VALUE...]
-                                         replace a service's deployment generator while it runs
-              allocate SERVICE N         give a service N containers; its generator decides their use
-              lb --config FILE           run the load balancer alone, with static routes (docs/lb.md)
-              triad --config FILE        run one triad cache server (docs/cache.md)
-              demo                       RUBiS end to end: start a host, submit RUBiS, load a small database,
-                                         run the client emulator for 30 s, print its table, leave the host up
-              rubis load [--scale S]     generate a RUBiS database (default scale 0.01) with a progress bar
-              bench rubis [--mix browsing|bidding] [--clients N] [--duration D] [--think-ms MS]
-                                         the RUBiS client emulator against the running host (docs/rubis.md)
-              stop                       stop the running host
-              help                       this text
-
-            Options (all verbs):
-              --config FILE              host configuration (XML, schema host-config.xsd; see docs/host-config.md)
-              --data DIR                 data directory (default ./.isohost); holds the admin token
-              --admin-port N             admin HTTP API port (default 7170)
-              --jmx-port N               remote JMX port (default 7171)
-              --router-port N            load balancer in front of the components (default 7180, 0 for none)
-              --container-ports A-B      port range for container endpoints (default 20000-29999)
-
-            JMX: service:jmx:rmi:///jndi/rmi://127.0.0.1:7171/jmxrmi
-                 beans isohost:type=ServiceContainer,name=* and isohost:type=ResourceDomain,container=*,resource=*
-
-            Exit codes: 0 ok, 1 the operation failed, 2 usage error, 3 no host running, 4 refused by the host
-            """;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     private final PrintStream out;
     private final PrintStream err;
+    private final boolean fromScript;
 
-    Isohost(PrintStream out, PrintStream err) {
+    /**
+     * @param fromScript run by the {@code ./isohost} script, which runs {@code demo}, {@code rubis} and
+     *                   {@code bench} itself (they need the RUBiS example's class path, not in this jar)
+     */
+    Isohost(PrintStream out, PrintStream err, boolean fromScript) {
         this.out = out;
         this.err = err;
+        this.fromScript = fromScript;
+    }
+
+    Isohost(PrintStream out, PrintStream err) {
+        this(out, err, false);
     }
 
     public static void main(String[] args) {
-        System.exit(new Isohost(System.out, System.err).run(args));
+        System.exit(new Isohost(System.out, System.err, System.getenv(SCRIPT_VARIABLE) != null).run(args));
     }
+
+    /** Set by the {@code ./isohost} script for the jar it runs. */
+    static final String SCRIPT_VARIABLE = "ISOHOST_SCRIPT";
 
     /** Runs one command line and returns its exit code. */
     public int run(String... args) {
-        if (args.length > 0 && args[0].equals("lb")) {
-            return io.isohost.lb.LbCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+        CommandLine cli = new CommandLine(new Isohost(out, err, fromScript));
+        if (fromScript) {
+            cli.addSubcommand(new ScriptVerb.Demo()).addSubcommand(new ScriptVerb.Rubis()).addSubcommand(new ScriptVerb.Bench());
         }
-        if (args.length > 0 && args[0].equals("triad")) {
-            return io.isohost.cache.TriadMain.run(java.util.Arrays.copyOfRange(args, 1, args.length));
-        }
-        List<String> rest = new ArrayList<>();
-        Map<String, String> options = new LinkedHashMap<>();
-        try {
-            parse(args, rest, options);
-            HostConfig config = config(options);
-            DaemonSettings settings = settings(config.settings(), options);
-            if (rest.isEmpty() || rest.getFirst().equals("help") || options.containsKey("--help")) {
-                out.print(HELP);
-                return rest.isEmpty() && !options.containsKey("--help") ? USAGE : OK;
-            }
-            String verb = rest.removeFirst();
-            return switch (verb) {
-                case "start" -> start(config.withSettings(settings));
-                case "status" -> status(settings, options.containsKey("--json"));
-                case "quota" -> quota(settings, rest, options);
-                case "stop" -> stop(settings);
-                case "submit" -> submit(settings, rest);
-                case "services" -> services(settings, options.containsKey("--json"));
-                case "swap-generator" -> swap(settings, rest);
-                case "allocate" -> allocate(settings, rest);
-                default -> usage("unknown verb '" + verb + "'");
-            };
-        } catch (UsageException e) {
-            return usage(e.getMessage());
-        } catch (HostConfig.InvalidConfig e) {
-            err.println("isohost: invalid configuration, nothing started:\n" + e.getMessage());
-            return USAGE;
-        } catch (AdminClient.Unreachable e) {
-            err.println("isohost: " + e.getMessage());
-            return NOT_RUNNING;
-        } catch (AdminClient.Refused e) {
-            err.println("isohost: " + e.getMessage());
-            return REFUSED;
-        } catch (NoSuchFileException e) {
-            err.println("isohost: no admin token at " + e.getFile() + "; is a host running with this --data directory?");
-            return NOT_RUNNING;
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            err.println("isohost: " + e.getMessage());
-            return FAILED;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return FAILED;
-        }
+        cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, help -> {
+            Map<String, CommandLine.Help> ordered = new LinkedHashMap<>();
+            VERBS.stream().filter(help.subcommands()::containsKey).forEach(v -> ordered.put(v, help.subcommands().get(v)));
+            help.subcommands().forEach(ordered::putIfAbsent);
+            return help.commandList(ordered);
+        });
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler((e, a) -> usage(e.getCommandLine(), e.getMessage(), e));
+        cli.setExecutionExceptionHandler((e, c, parsed) -> failed(e, c));
+        return cli.execute(args);
     }
 
-    private static final class UsageException extends Exception {
+    /** {@code isohost} alone: the verbs, and a usage error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(out);
+        return USAGE;
+    }
+
+    /** A command line that names the verb but not what it needs. */
+    static final class UsageException extends Exception {
         UsageException(String message) {
             super(message);
         }
     }
 
-    private int usage(String message) {
+    private int usage(CommandLine verb, String message, CommandLine.ParameterException cause) {
         err.println("isohost: " + message);
-        err.println("Run 'isohost help' for the verbs and options.");
+        if (cause != null) {
+            CommandLine.UnmatchedArgumentException.printSuggestions(cause, err);
+        }
+        err.println("Run '" + verb.getCommandSpec().qualifiedName() + " --help' for the verbs and options.");
         return USAGE;
     }
 
-    private static void parse(String[] args, List<String> rest, Map<String, String> options) throws UsageException {
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--json", "--help", "-h" -> options.put(a.equals("-h") ? "--help" : a, "");
-                case "--config", "--data", "--router-port", "--admin-port", "--jmx-port", "--container-ports", "--cpu-share", "--max-concurrency" -> {
-                    if (i + 1 >= args.length) {
-                        throw new UsageException(a + " needs a value");
-                    }
-                    options.put(a, args[++i]);
-                }
-                default -> {
-                    if (a.startsWith("--")) {
-                        throw new UsageException("unknown option '" + a + "'");
-                    }
-                    rest.add(a);
-                }
-            }
+    private int failed(Exception e, CommandLine verb) throws Exception {
+        if (e instanceof UsageException) {
+            return usage(verb, e.getMessage(), null);
         }
-    }
-
-    private static HostConfig config(Map<String, String> o) throws HostConfig.InvalidConfig {
-        return o.containsKey("--config") ? HostConfig.read(Path.of(o.get("--config"))) : HostConfig.defaults();
-    }
-
-    private static DaemonSettings settings(DaemonSettings base, Map<String, String> o) throws UsageException {
-        DaemonSettings s = base;
-        try {
-            if (o.containsKey("--data")) {
-                s = s.withDataDirectory(Path.of(o.get("--data")));
-            }
-            s = s.withPorts(port(o, "--admin-port", s.adminPort()), port(o, "--jmx-port", s.jmxPort()))
-                    .withRouterPort(port(o, "--router-port", s.routerPort()));
-            if (o.containsKey("--container-ports")) {
-                String[] r = o.get("--container-ports").split("-");
-                if (r.length != 2) {
-                    throw new UsageException("--container-ports takes a range like 20000-29999");
-                }
-                s = s.withContainerPorts(Integer.parseInt(r[0].strip()), Integer.parseInt(r[1].strip()));
-            }
-        } catch (NumberFormatException e) {
-            throw new UsageException("not a number: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return FAILED;
         }
-        return s;
+        if (!(e instanceof IOException || e instanceof HostConfig.InvalidConfig
+                || e instanceof IllegalArgumentException || e instanceof IllegalStateException)) {
+            throw e;
+        }
+        err.println(switch (e) {
+            case HostConfig.InvalidConfig c -> "isohost: invalid configuration, nothing started:\n" + c.getMessage();
+            case NoSuchFileException n ->
+                    "isohost: no admin token at " + n.getFile() + "; is a host running with this --data directory?";
+            default -> "isohost: " + e.getMessage();
+        });
+        return switch (e) {
+            case HostConfig.InvalidConfig c -> USAGE;
+            case AdminClient.Unreachable u -> NOT_RUNNING;
+            case NoSuchFileException n -> NOT_RUNNING;
+            case AdminClient.Refused r -> REFUSED;
+            default -> FAILED;
+        };
     }
 
-    private static int port(Map<String, String> o, String name, int dflt) {
-        return o.containsKey(name) ? Integer.parseInt(o.get(name)) : dflt;
+    @Command(name = "start", usageHelpWidth = 100,
+            description = "Start a host on loopback and keep it in the foreground (Ctrl-C stops it).")
+    int start(@Mixin HostOptions host) throws Exception {
+        return start(host.config());
+    }
+
+    @Command(name = "status", usageHelpWidth = 100,
+            description = "Containers, isolates, policies and usage of the running host.")
+    int status(@Mixin HostOptions host, @Option(names = "--json", description = "the host's answer as JSON") boolean json)
+            throws Exception {
+        return status(host.config().settings(), json);
+    }
+
+    @Command(name = "quota", usageHelpWidth = 100,
+            description = {"Show a container's quotas, or change one.",
+            "'quota app-1 rubis.tx 20' sets a rate quota (0 removes it); --cpu-share and --max-concurrency set those."})
+    int quota(@Mixin HostOptions host,
+              @Parameters(index = "0", paramLabel = "CONTAINER") String container,
+              @Parameters(index = "1", arity = "0..1", paramLabel = "RESOURCE") String resource,
+              @Parameters(index = "2", arity = "0..1", paramLabel = "RATE", description = "transactions per second") Double rate,
+              @Option(names = "--cpu-share", paramLabel = "F", description = "the CPU share (0-1]") Double cpuShare,
+              @Option(names = "--max-concurrency", paramLabel = "N", description = "the concurrency limit (0 removes it)")
+              Integer maxConcurrency) throws Exception {
+        Map<String, Object> change = new LinkedHashMap<>();
+        if (resource != null) {
+            if (rate == null) {
+                throw new UsageException("quota takes CONTAINER, or CONTAINER RESOURCE RATE");
+            }
+            change.put("resource", resource);
+            change.put("rate", rate);
+        }
+        if (cpuShare != null) {
+            change.put("cpuShare", cpuShare);
+        }
+        if (maxConcurrency != null) {
+            change.put("maxConcurrency", maxConcurrency);
+        }
+        return quota(host.config().settings(), container, change);
+    }
+
+    @Command(name = "submit", usageHelpWidth = 100,
+            description = "Deploy a service descriptor (XML, schema service-1.xsd; see docs/descriptor.md).")
+    int submit(@Mixin HostOptions host, @Parameters(paramLabel = "FILE") Path file) throws Exception {
+        printReport(client(host.config().settings()).send("POST", "api/services",
+                Map.of("descriptor", file.toAbsolutePath().toString())));
+        return OK;
+    }
+
+    @Command(name = "services", usageHelpWidth = 100,
+            description = "Submitted services, their generators and containers.")
+    int services(@Mixin HostOptions host, @Option(names = "--json", description = "the host's answer as JSON") boolean json)
+            throws Exception {
+        return services(host.config().settings(), json);
+    }
+
+    @Command(name = "swap-generator", usageHelpWidth = 100,
+            description = "Replace a service's deployment generator while it runs.")
+    int swap(@Mixin HostOptions host, @Parameters(index = "0", paramLabel = "SERVICE") String service,
+             @Parameters(index = "1", paramLabel = "NAME|JAR", description = "a built-in generator's name or a generator jar")
+             String generator,
+             @Parameters(index = "2..*", paramLabel = "KEY=VALUE", description = "the generator's parameters")
+             Map<String, String> parameters) throws Exception {
+        String gen = generator.endsWith(".jar") ? Path.of(generator).toAbsolutePath().toString() : generator;
+        printReport(client(host.config().settings()).send("POST", "api/services/" + service + "/generator",
+                Map.of("generator", gen, "parameters", parameters == null ? Map.of() : parameters)));
+        return OK;
+    }
+
+    @Command(name = "allocate", usageHelpWidth = 100,
+            description = "Give a service N containers; its generator decides their use.")
+    int allocate(@Mixin HostOptions host, @Parameters(index = "0", paramLabel = "SERVICE") String service,
+                 @Parameters(index = "1", paramLabel = "N") int containers) throws Exception {
+        printReport(client(host.config().settings()).send("PUT", "api/services/" + service + "/allocation",
+                Map.of("containers", containers)));
+        return OK;
+    }
+
+    @Command(name = "stop", usageHelpWidth = 100,
+            description = "Stop the running host.")
+    int stop(@Mixin HostOptions host) throws Exception {
+        client(host.config().settings()).send("POST", "api/shutdown", null);
+        out.println("isohost host stopping");
+        return OK;
     }
 
     private int start(HostConfig config) throws IOException, InterruptedException {
@@ -216,53 +255,6 @@ public final class Isohost {
         String host = s.bindAddress().contains(":") ? "[" + s.bindAddress() + "]" : s.bindAddress();
         return new AdminClient(URI.create("http://" + host + ":" + s.adminPort() + "/"),
                 AdminToken.read(s.dataDirectory()));
-    }
-
-    private int stop(DaemonSettings s) throws IOException, InterruptedException {
-        client(s).send("POST", "api/shutdown", null);
-        out.println("isohost host stopping");
-        return OK;
-    }
-
-    private int submit(DaemonSettings s, List<String> rest) throws IOException, InterruptedException, UsageException {
-        if (rest.size() != 1) {
-            throw new UsageException("submit takes one descriptor file");
-        }
-        Path file = Path.of(rest.getFirst()).toAbsolutePath();
-        printReport(client(s).send("POST", "api/services", Map.of("descriptor", file.toString())));
-        return OK;
-    }
-
-    private int swap(DaemonSettings s, List<String> rest) throws IOException, InterruptedException, UsageException {
-        if (rest.size() < 2) {
-            throw new UsageException("swap-generator takes SERVICE and a generator name or jar");
-        }
-        Map<String, String> params = new LinkedHashMap<>();
-        for (String kv : rest.subList(2, rest.size())) {
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw new UsageException("generator parameters are KEY=VALUE: '" + kv + "'");
-            }
-            params.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        String gen = rest.get(1).endsWith(".jar") ? Path.of(rest.get(1)).toAbsolutePath().toString() : rest.get(1);
-        printReport(client(s).send("POST", "api/services/" + rest.getFirst() + "/generator",
-                Map.of("generator", gen, "parameters", params)));
-        return OK;
-    }
-
-    private int allocate(DaemonSettings s, List<String> rest) throws IOException, InterruptedException, UsageException {
-        if (rest.size() != 2) {
-            throw new UsageException("allocate takes SERVICE and a number of containers");
-        }
-        int n;
-        try {
-            n = Integer.parseInt(rest.get(1));
-        } catch (NumberFormatException e) {
-            throw new UsageException("not a number of containers: " + rest.get(1));
-        }
-        printReport(client(s).send("PUT", "api/services/" + rest.getFirst() + "/allocation", Map.of("containers", n)));
-        return OK;
     }
 
     private int services(DaemonSettings s, boolean json) throws IOException, InterruptedException {
@@ -341,30 +333,9 @@ public final class Isohost {
         return OK;
     }
 
-    private int quota(DaemonSettings s, List<String> rest, Map<String, String> o)
-            throws IOException, InterruptedException, UsageException {
-        if (rest.isEmpty()) {
-            throw new UsageException("quota needs a container name");
-        }
-        String container = rest.getFirst();
+    private int quota(DaemonSettings s, String container, Map<String, Object> change)
+            throws IOException, InterruptedException {
         String path = "api/containers/" + container + "/quota";
-        Map<String, Object> change = new LinkedHashMap<>();
-        try {
-            if (rest.size() == 3) {
-                change.put("resource", rest.get(1));
-                change.put("rate", Double.parseDouble(rest.get(2)));
-            } else if (rest.size() != 1) {
-                throw new UsageException("quota takes CONTAINER, or CONTAINER RESOURCE RATE");
-            }
-            if (o.containsKey("--cpu-share")) {
-                change.put("cpuShare", Double.parseDouble(o.get("--cpu-share")));
-            }
-            if (o.containsKey("--max-concurrency")) {
-                change.put("maxConcurrency", Integer.parseInt(o.get("--max-concurrency")));
-            }
-        } catch (NumberFormatException e) {
-            throw new UsageException("not a number: " + e.getMessage());
-        }
         AdminClient client = client(s);
         JsonNode q = change.isEmpty() ? client.get(path) : client.send("PUT", path, change);
         out.println("container " + container);

@@ -5,12 +5,18 @@ import org.w3c.dom.Node;
 import org.xml.sax.ErrorHandler;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.transform.stream.StreamSource;
 import javax.xml.validation.SchemaFactory;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,23 +24,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code isohost lb --config FILE}: a load balancer on its own, with static routes from a file. */
-public final class LbCommand {
-    static final String HELP = """
-            Usage: isohost lb --config FILE
+@Command(name = "lb", usageHelpWidth = 100,
+        description = {"Run the load balancer alone, with static routes.",
+                "FILE is XML (namespace urn:isohost:lb:1, schema lb-1.xsd; see docs/lb.md). Ctrl-C stops it."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:stopped", "1:cannot listen", "2:bad usage or configuration"})
+public final class LbCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "routes and settings (XML)")
+    Path config;
 
-            Runs the component-aware load balancer alone, with the routes in FILE (XML, namespace
-            urn:isohost:lb:1, schema lb-1.xsd; see docs/lb.md). Ctrl-C stops it.
-            Exit codes: 0 stopped, 2 bad usage or configuration, 1 cannot listen.
-            """;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+    boolean help;
+
+    @Spec
+    CommandSpec spec;
 
     /** The service a standalone balancer's routes belong to: the file names components only. */
     public static final String STANDALONE_SERVICE = "lb";
-
-    private LbCommand() {
-    }
 
     /** A parsed configuration file. */
     public record LbConfig(String address, int port, BalancerConfig balancer, List<Route> routes) {
@@ -45,17 +55,17 @@ public final class LbCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            out.print(HELP);
-            return 0;
-        }
-        if (args.length != 2 || !args[0].equals("--config")) {
-            err.print(HELP);
-            return 2;
-        }
+        return new CommandLine(new LbCommand()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         LbConfig config;
         try {
-            config = read(Path.of(args[1]));
+            config = read(this.config);
         } catch (IllegalArgumentException e) {
             err.println("isohost lb: invalid configuration, nothing started:\n" + e.getMessage());
             return 2;

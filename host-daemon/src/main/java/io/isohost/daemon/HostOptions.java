@@ -1,0 +1,64 @@
+package io.isohost.daemon;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/**
+ * The options every host verb takes: where the host's configuration and data are and which ports
+ * it listens on. What is given here wins over the configuration file.
+ */
+final class HostOptions {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this verb's help")
+    boolean help;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "host configuration (XML, schema host-config.xsd; see docs/host-config.md)")
+    Path config;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "data directory (default ./.isohost); holds the admin token")
+    Path data;
+
+    @Option(names = "--admin-port", paramLabel = "N", description = "admin HTTP API port (default 7170)")
+    Integer adminPort;
+
+    @Option(names = "--jmx-port", paramLabel = "N", description = "remote JMX port (default 7171)")
+    Integer jmxPort;
+
+    @Option(names = "--router-port", paramLabel = "N",
+            description = "load balancer in front of the components (default 7180, 0 for none)")
+    Integer routerPort;
+
+    @Option(names = "--container-ports", paramLabel = "A-B",
+            description = "port range for container endpoints (default 20000-29999)")
+    String containerPorts;
+
+    /** The configuration file's content (or the defaults) with these options applied. */
+    HostConfig config() throws HostConfig.InvalidConfig, Isohost.UsageException {
+        HostConfig file = config == null ? HostConfig.defaults() : HostConfig.read(config);
+        return file.withSettings(settings(file.settings()));
+    }
+
+    private DaemonSettings settings(DaemonSettings base) throws Isohost.UsageException {
+        DaemonSettings s = base;
+        try {
+            if (data != null) {
+                s = s.withDataDirectory(data);
+            }
+            s = s.withPorts(adminPort == null ? s.adminPort() : adminPort, jmxPort == null ? s.jmxPort() : jmxPort)
+                    .withRouterPort(routerPort == null ? s.routerPort() : routerPort);
+            if (containerPorts != null) {
+                String[] r = containerPorts.split("-");
+                if (r.length != 2) {
+                    throw new Isohost.UsageException("--container-ports takes a range like 20000-29999");
+                }
+                s = s.withContainerPorts(Integer.parseInt(r[0].strip()), Integer.parseInt(r[1].strip()));
+            }
+        } catch (NumberFormatException e) {
+            throw new Isohost.UsageException("not a number: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new Isohost.UsageException(e.getMessage());
+        }
+        return s;
+    }
+}
