@@ -18,6 +18,8 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.ReceiveCommand;
+import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
@@ -68,8 +70,38 @@ public final class DeploymentRepository implements Closeable {
         return repo;
     }
 
+    /**
+     * A receive-pack (the server side of a push) that keeps the promise above: every version stays in its
+     * branch's history. It refuses non-fast-forward updates (a force push would drop versions), deletions,
+     * and refs that are not an application's branch; refused commands change nothing.
+     */
+    public ReceivePack newReceivePack() {
+        ReceivePack rp = new ReceivePack(repo);
+        rp.setAllowNonFastForwards(false);
+        rp.setAllowDeletes(false);
+        rp.setAllowBranchDeletes(false);
+        rp.setCheckReceivedObjects(true);
+        rp.setPreReceiveHook((pack, commands) -> {
+            for (ReceiveCommand c : commands) {
+                if (c.getResult() == ReceiveCommand.Result.NOT_ATTEMPTED && !isApplicationBranch(c.getRefName())) {
+                    c.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON,
+                            "only application branches " + Constants.R_HEADS + "<app> can be pushed");
+                }
+            }
+        });
+        return rp;
+    }
+
+    private static boolean isApplicationBranch(String refName) {
+        if (!refName.startsWith(Constants.R_HEADS)) {
+            return false;
+        }
+        String app = refName.substring(Constants.R_HEADS.length());
+        return APP.matcher(app).matches() && !app.endsWith(".lock") && !app.contains("..");
+    }
+
     private static String ref(String app) {
-        if (!APP.matcher(app).matches() || app.endsWith(".lock") || app.contains("..")) {
+        if (!isApplicationBranch(Constants.R_HEADS + app)) {
             throw new IllegalArgumentException("not an application name: '" + app + "'");
         }
         return Constants.R_HEADS + app;

@@ -20,7 +20,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.http.server.GitServlet;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.UploadPack;
 
 import java.io.IOException;
@@ -32,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serves the deployment repository over Git's smart HTTP protocol at {@code http://host:port/git/apps.git}:
- * clone and fetch need nothing; push needs the token (HTTP Basic with the token as password, or a Bearer token).
+ * clone and fetch need nothing; push needs the token (HTTP Basic with the token as password, or a Bearer token)
+ * and may only add versions ({@link DeploymentRepository#newReceivePack()}).
  */
 public final class RepositoryServer implements AutoCloseable {
     public static final String PATH = "/git/apps.git";
@@ -64,8 +64,8 @@ public final class RepositoryServer implements AutoCloseable {
             return repo;
         });
         git.setUploadPackFactory((req, db) -> new UploadPack(db));
-        // reached only through the token filter below
-        git.setReceivePackFactory((req, db) -> new ReceivePack(db));
+        // reached only through the token filter below; fast-forwards and new branches only
+        git.setReceivePackFactory((req, db) -> repository.newReceivePack());
         ServletContextHandler ctx = new ServletContextHandler("/");
         ctx.addServlet(new ServletHolder(git), "/git/*");
         ctx.addFilter(new FilterHolder(new TokenFilter(pushToken, rs.bytesServed)), "/*", EnumSet.of(DispatcherType.REQUEST));
