@@ -64,19 +64,24 @@ public record Population(double scale, int users, int oldItems, List<Category> c
             1374, 2691, 259, 2874, 538, 7521, 664, 586, 1077, 976,
             2325, 1051, 1420, 170, 1069, 3029, 305, 242, 3671, 825};
 
-    /** 62 US metro areas written as RUBiS writes them, {@code ST--City}. */
+    /**
+     * The 62 regions of RUBiS's {@code ebay_regions.txt} (eBay's US metro areas, September 2001),
+     * in its order, so region ids 1..62 are the original's. The file writes {@code "MA--Boston "}
+     * with a trailing space, which MySQL's comparison ignored; it is stored trimmed here and the
+     * servlets trim parameters, so both spellings find it.
+     */
     private static final List<String> REGION_NAMES = List.of(
             "AZ--Phoenix", "CA--Los Angeles", "CA--Oakland", "CA--Sacramento", "CA--San Diego",
             "CA--San Francisco", "CA--San Jose", "CO--Denver", "CT--Hartford", "DC--Washington",
-            "FL--Jacksonville", "FL--Miami", "FL--Orlando", "FL--Tampa", "GA--Atlanta",
-            "HI--Honolulu", "IA--Des Moines", "ID--Boise", "IL--Chicago", "IN--Indianapolis",
-            "KS--Wichita", "KY--Louisville", "LA--New Orleans", "MA--Boston", "MD--Baltimore",
-            "MI--Detroit", "MI--Grand Rapids", "MN--Minneapolis-St. Paul", "MO--Kansas City", "MO--St. Louis",
-            "NC--Charlotte", "NC--Raleigh-Durham", "NE--Omaha", "NJ--Newark", "NM--Albuquerque",
-            "NV--Las Vegas", "NY--Albany", "NY--Buffalo", "NY--New York", "NY--Rochester",
-            "OH--Cincinnati", "OH--Cleveland", "OH--Columbus", "OH--Dayton", "OK--Oklahoma City",
-            "OK--Tulsa", "OR--Portland", "PA--Philadelphia", "PA--Pittsburgh", "RI--Providence",
-            "SC--Columbia", "TN--Memphis", "TN--Nashville", "TX--Austin", "TX--Dallas-Fort Worth",
-            "TX--El Paso", "TX--Houston", "TX--San Antonio", "UT--Salt Lake City", "VA--Norfolk",
-            "WA--Seattle", "WI--Milwaukee");
+            "FL--Jacksonville", "FL--Miami", "FL--Orlando", "FL--Tampa-St. Pete", "FL--West Palm Beach",
+            "GA--Atlanta", "HI--Honolulu", "ID--Billings-Boise", "IL--Chicago", "IN--Indianapolis",
+            "KS--Kansas City", "KY--Louisville", "LA--New Orleans", "MA--Boston", "MD--Baltimore",
+            "MI--Detroit", "MI--Grand Rapids", "MN--Minn-St. Paul", "MO--Kansas City", "MO--St. Louis",
+            "MT--Billings-Boise", "NC--Charlotte", "NC--Greensboro", "NC--Raleigh-Durham", "ND--Bismarck-Pierre",
+            "NM--Albuquerque", "NV--Las Vegas", "NY--Albany", "NY--Buffalo", "NY--New York",
+            "NY--Rochester", "OH--Cincinnati", "OH--Cleveland", "OH--Columbus", "OH--Dayton",
+            "OK--Oklahoma City", "OR--Portland", "PA--Philadelphia", "PA--Pittsburgh", "RI--Providence",
+            "SD--Bismarck-Pierre", "TN--Memphis", "TN--Nashville", "TX--Austin", "TX--Dallas-Fort Worth",
+            "TX--Houston", "TX--San Antonio", "UT--Salt Lake City", "VA--Norfolk-VA Beach", "VA--Richmond",
+            "WA--Seattle-Tacoma", "WI--Milwaukee");
 }

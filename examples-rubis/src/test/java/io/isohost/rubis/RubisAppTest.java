@@ -99,10 +99,22 @@ class RubisAppTest {
         }
     }
 
+    static HttpResponse<String> send(String pathAndQuery) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url + pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     static String get(String pathAndQuery) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = send(pathAndQuery);
         assertEquals(200, r.statusCode(), pathAndQuery + " answered " + r.statusCode() + ": " + r.body());
         assertTrue(!r.body().contains("ERROR"), pathAndQuery + " reported an error: " + r.body());
+        return r.body();
+    }
+
+    /** RUBiS's error page, answered 200 as the original servlets answer it: what a RUBiS client reads. */
+    static String errorPage(String servlet, String query) throws Exception {
+        HttpResponse<String> r = send("/servlet/edu.rice.rubis.servlets." + servlet + "?" + query);
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("<title>RUBiS ERROR: " + servlet + "</title>"), r.body());
         return r.body();
     }
 
@@ -200,9 +212,9 @@ class RubisAppTest {
         assertEquals(minBid + 6, ((Number) sql("SELECT max_bid FROM items WHERE id=?", item)).doubleValue(), 1e-9);
         assertEquals(minBid + 3, ((Number) sql("SELECT MAX(bid) FROM bids WHERE item_id=? AND user_id=7", item)).doubleValue(), 1e-9);
 
-        String low = servlet("StoreBid", "itemId=" + item + "&userId=7&minBid=" + minBid + "&bid=1&maxBid=2&maxQty=1&qty=1");
-        assertTrue(low.contains("Sorry"), "a bid under the minimum is refused: " + low);
-        String wrongPassword = servlet("PutBid", "itemId=" + item + "&nickname=user7&password=nope");
+        String low = errorPage("StoreBid", "itemId=" + item + "&userId=7&minBid=" + minBid + "&bid=1&maxBid=2&maxQty=1&qty=1");
+        assertTrue(low.contains("below the minimum"), "a bid under the minimum is refused: " + low);
+        String wrongPassword = errorPage("PutBid", "itemId=" + item + "&nickname=user7&password=nope");
         assertTrue(wrongPassword.contains("register first"), wrongPassword);
     }
 
@@ -250,18 +262,73 @@ class RubisAppTest {
         String done = servlet("RegisterUser", "firstname=Ada&lastname=Lovelace&nickname=ada&email=ada%40example.org&password=pw&region=NY--New+York");
         int id = firstInt(done, "user id is ");
         assertEquals("ada", sql("SELECT nickname FROM users WHERE id=?", id));
-        assertTrue(servlet("RegisterUser", "firstname=A&lastname=B&nickname=ada&email=x&password=pw&region=NY--New+York").contains("Sorry"),
-                "a taken nickname is refused");
+        assertTrue(errorPage("RegisterUser", "firstname=A&lastname=B&nickname=ada&email=x&password=pw&region=NY--New+York")
+                .contains("already taken"), "a taken nickname is refused");
         String me = servlet("AboutMe", "nickname=user7&password=password7");
         assertTrue(me.contains("Items you bid on") && me.contains("Comments about this user"), me);
     }
 
     @Test
-    void badParametersGetA400ThatSaysError() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/servlet/edu.rice.rubis.servlets.ViewItem?itemId=abc")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(400, r.statusCode());
-        assertTrue(r.body().contains("ERROR") && r.body().contains("itemId"), r.body());
+    void badParametersGetRubisErrorPage() throws Exception {
+        assertTrue(errorPage("ViewItem", "itemId=abc").contains("itemId"));
+        assertTrue(errorPage("StoreBuyNow", "itemId=1&userId=3&qty=5&maxQty=2").contains("between 1 and 2"));
+    }
+
+    @Test
+    void aMissingItemOrUserIsAnErrorPageWhereTheOriginalPrintsOne() throws Exception {
+        int missing = Integer.MAX_VALUE - 1;
+        assertTrue(errorPage("PutBid", "itemId=" + missing + "&nickname=user7&password=password7").contains("does not exist"));
+        assertTrue(errorPage("BuyNow", "itemId=" + missing + "&nickname=user7&password=password7").contains("does not exist"));
+        assertTrue(errorPage("PutComment", "to=" + missing + "&itemId=1&nickname=user7&password=password7").contains("does not exist"));
+        assertTrue(errorPage("PutComment", "to=-1&itemId=1&nickname=user7&password=password7").contains("does not exist"),
+                "what a client that found no to= on its page sends");
+        assertTrue(errorPage("PutComment", "to=3&itemId=" + missing + "&nickname=user7&password=password7").contains("does not exist"));
+        assertTrue(errorPage("AboutMe", "nickname=user7&password=wrong").contains("register first"));
+        // ViewItem prints a plain page, neither an error nor a Sorry, as the original
+        String view = servlet("ViewItem", "itemId=" + missing);
+        assertTrue(view.contains("does not exist") && !view.contains("Sorry"), view);
+    }
+
+    @Test
+    void putBidLinksToACommentOnTheSeller() throws Exception {
+        int item = ((Number) sql("SELECT id FROM items ORDER BY id LIMIT 1 OFFSET 2")).intValue();
+        int seller = ((Number) sql("SELECT seller FROM items WHERE id=?", item)).intValue();
+        String comment = "PutCommentAuth?to=" + seller + "&itemId=" + item;
+        assertTrue(servlet("PutBid", "itemId=" + item + "&nickname=user7&password=password7").contains(comment),
+                "PutBid carries the original's 'leave a comment on this user' link");
+        assertTrue(servlet("ViewItem", "itemId=" + item).contains(comment), "and so does ViewItem");
+    }
+
+    @Test
+    void pagesCarryTheOriginalsImagesAndTheyAreServed() throws Exception {
+        int item = ((Number) sql("SELECT id FROM items WHERE buy_now > 0 ORDER BY id LIMIT 1")).intValue();
+        String view = servlet("ViewItem", "itemId=" + item);
+        List<String> images = imageSources(view);
+        assertTrue(images.contains("/rubis/RUBiS_logo.png") && images.contains("/rubis/bid_now.png")
+                && images.contains("/rubis/buy_it_now.png"), "logo, bid and buy-now buttons: " + images);
+        int category = ((Number) sql("SELECT category FROM items WHERE id=?", item)).intValue();
+        List<String> search = imageSources(servlet("SearchItemsByCategory", "category=" + category + "&categoryName=x&page=0&nbOfItems=5"));
+        assertEquals("/rubis/RUBiS_logo.png", search.getFirst());
+        assertTrue(search.stream().skip(1).allMatch("/rubis/bid_now.png"::equals) && search.size() > 1, "a bid button per item: " + search);
+        assertEquals(List.of("/rubis/RUBiS_logo.png"), imageSources(get("/rubis/index.html")), "static pages carry the logo");
+        assertTrue(imageSources(errorPage("ViewItem", "itemId=x")).contains("/rubis/RUBiS_logo.png"), "and so do error pages");
+        for (String src : List.of("/rubis/RUBiS_logo.png", "/rubis/bid_now.png", "/rubis/buy_it_now.png")) {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url + src)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, r.statusCode(), src);
+            assertEquals("image/png", r.headers().firstValue("Content-Type").orElse(""), src);
+            var png = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(r.body()));
+            assertTrue(png != null && png.getWidth() > 0, src + " is a PNG image");
+        }
+    }
+
+    /** The images a RUBiS client downloads after the page: each {@code <IMG SRC="...">}, in order. */
+    static List<String> imageSources(String page) {
+        List<String> out = new java.util.ArrayList<>();
+        Matcher m = Pattern.compile("<IMG SRC=\"([^\"]+)\"").matcher(page);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
     }
 
     static ComponentContext context(List<String> args) {

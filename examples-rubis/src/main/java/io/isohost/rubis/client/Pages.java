@@ -29,7 +29,10 @@ final class Pages {
         return firstNumber(page, "userId=");
     }
 
-    /** The comment target: {@code name=to value=N}, else the first {@code to=N} link parameter, or -1. */
+    /**
+     * The comment target: {@code name=to value=N}, else the first {@code to=N} link parameter, or
+     * -1 when the page has neither (sent as it is, as the original sends it).
+     */
     static long commentTarget(String page) {
         long v = hiddenNumber(page, "to");
         if (v >= 0) {

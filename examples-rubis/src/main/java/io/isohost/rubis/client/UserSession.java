@@ -25,9 +25,12 @@ import java.util.random.RandomGenerator;
  *       The leftover mass of a column ("same page again") requests the current state again with a
  *       freshly built URL and leaves the stack alone.</li>
  *   <li>A page containing {@code ERROR} is counted as an error and the session (same user) restarts
- *       at Home. A page containing {@code Sorry} makes the session go back to the page it came from
- *       before drawing the next state. A request that cannot connect is retried {@code retries}
- *       times, {@code retryDelay} apart, and then counted as an error and the session is reset.</li>
+ *       at Home. After a page containing {@code Sorry} the next row is drawn from the Sorry page's
+ *       state as usual, but only End of Session is followed: any other row sends the session back,
+ *       to the page on top of the Back stack (a drawn Back takes one more page off first), or to
+ *       Home when the stack is empty, as the original's {@code backToPreviousState} does. A request
+ *       that cannot connect is retried {@code retries} times, {@code retryDelay} apart, and then
+ *       counted as an error and the session is reset.</li>
  * </ul>
  *
  * <p>Not thread-safe: one session per thread.
@@ -126,6 +129,8 @@ final class UserSession {
             return;
         }
         int row = table.next(current.state(), random.nextDouble());
+        // after a Sorry page only End of Session is followed; any other row goes back
+        boolean sorry = current.html().contains("Sorry");
         if (row == TransitionTable.END) {
             stats.end();
             inSession = false;
@@ -133,17 +138,27 @@ final class UserSession {
             history.clear();
         } else if (row == TransitionTable.BACK) {
             stats.back();
-            Page back = history.pollFirst();
-            if (back == null) {
-                goTo(State.HOME, true);
-            } else {
-                request(back.state(), back.url(), false);
+            if (sorry) {
+                history.pollFirst();
             }
+            goBack();
+        } else if (sorry) {
+            goBack();
         } else if (row == TransitionTable.STAY) {
             State s = current.state();
-            request(s, urlFor(s, current.html()), false);
+            request(s, urlFor(s, current.html()));
         } else {
             goTo(State.of(row), false);
+        }
+    }
+
+    /** Back to the page on top of the history stack (its very URL), or Home when there is none. */
+    private void goBack() {
+        Page back = history.pollFirst();
+        if (back == null) {
+            goTo(State.HOME, true);
+        } else {
+            request(back.state(), back.url());
         }
     }
 
@@ -169,7 +184,7 @@ final class UserSession {
             pushed = true;
         }
         String url = urlFor(s, current == null ? "" : current.html());
-        if (!request(s, url, pushed) && pushed) {
+        if (!request(s, url) && pushed) {
             history.pollFirst();
         }
     }
@@ -178,7 +193,7 @@ final class UserSession {
      * Requests one page with its images, retrying failed connections; records it and updates the
      * session. Returns false if no page was obtained (the session was reset or the thread stopped).
      */
-    private boolean request(State s, String url, boolean pushed) {
+    private boolean request(State s, String url) {
         String html = null;
         long latency = 0;
         for (int attempt = 0; ; attempt++) {
@@ -218,19 +233,10 @@ final class UserSession {
             reset();
             return false;
         }
-        Page page = new Page(s, url, html);
         if (html.contains("Sorry")) {
             stats.sorry();
-            if (pushed) {
-                history.pollFirst();
-            }
-            // the Sorry page is not adopted: the next state is drawn from the page the user came from
-            if (current == null) {
-                current = page;
-            }
-            return true;
         }
-        current = page;
+        current = new Page(s, url, html);
         return true;
     }
 
@@ -308,12 +314,12 @@ final class UserSession {
                         .add("maxBid", minBid.add(BigDecimal.valueOf(2L * k)).toPlainString())
                         .add("maxQty", maxQty).add("qty", 1 + random.nextLong(maxQty));
             }
-            case PUT_COMMENT_AUTH -> q.add("itemId", itemId(last)).add("to", commentTarget(last));
-            case PUT_COMMENT -> q.add("itemId", itemId(last)).add("to", commentTarget(last))
+            case PUT_COMMENT_AUTH -> q.add("itemId", itemId(last)).add("to", Pages.commentTarget(last));
+            case PUT_COMMENT -> q.add("itemId", itemId(last)).add("to", Pages.commentTarget(last))
                     .add("nickname", Population.nickname(userId)).add("password", Population.password(userId));
             case STORE_COMMENT -> {
                 int r = random.nextInt(RATINGS.length);
-                q.add("itemId", itemId(last)).add("to", commentTarget(last)).add("from", userId)
+                q.add("itemId", itemId(last)).add("to", Pages.commentTarget(last)).add("from", userId)
                         .add("rating", RATINGS[r])
                         .add("comment", text(COMMENTS[r], 1 + random.nextInt(Population.COMMENT_MAX_LENGTH)));
             }
@@ -355,15 +361,6 @@ final class UserSession {
     private long page(String last) {
         List<Long> pages = Pages.pageLinks(last);
         return pages.isEmpty() ? 0 : pages.get(random.nextInt(pages.size()));
-    }
-
-    private long commentTarget(String last) {
-        long to = Pages.commentTarget(last);
-        if (to > 0) {
-            return to;
-        }
-        long u = Pages.firstUserId(last);
-        return u > 0 ? u : lastUserId;
     }
 
     private static String text(String sentence, int length) {

@@ -20,7 +20,7 @@ public class AboutMe extends RubisServlet {
     @Override
     protected String page(HttpServletRequest req) throws SQLException {
         String nickname = param(req, "nickname");
-        return asUser(req, "About me", (c, userId) -> {
+        return asUser(req, (c, userId) -> {
             Html page = new Html("About " + nickname);
             try (var s = prepare(c, "SELECT firstname, lastname, email, creation_date, rating FROM users WHERE id=?", userId);
                  ResultSet r = s.executeQuery()) {

@@ -31,7 +31,8 @@ public class BrowseCategories extends RubisServlet {
             } else if (nickname != null) {
                 userId = authenticate(c, nickname, param(req, "password", ""));
                 if (userId < 0) {
-                    return new Html("Sell an item").p("Sorry, you don't have an account on RUBiS: you must register first.").end();
+                    // the original prints this one as a plain page, neither an error nor a "Sorry"
+                    return new Html("Sell an item").p(NO_ACCOUNT).end();
                 }
                 page = new Html("Select the category of the item you sell");
             } else {

@@ -11,13 +11,10 @@ public class BuyNow extends RubisServlet {
     @Override
     protected String page(HttpServletRequest req) throws SQLException {
         int itemId = intParam(req, "itemId");
-        return asUser(req, "Buy now", (c, userId) -> {
-            Item item = Item.load(c, itemId);
-            if (item == null) {
-                return Item.missing("Buy now");
-            }
+        return asUser(req, (c, userId) -> {
+            Item item = Item.require(c, itemId);
             Html page = new Html("You are about to buy " + item.name());
-            item.print(page, Math.max(item.maxBid(), item.initialPrice()));
+            item.print(page, Math.max(item.maxBid(), item.initialPrice()), false);
             page.form("StoreBuyNow").hidden("userId", userId).hidden("itemId", itemId).hidden("maxQty", item.quantity());
             if (item.quantity() > 1) {
                 page.input("Quantity", "qty");

@@ -1,6 +1,8 @@
 package io.isohost.rubis.servlets;
 
 import io.isohost.rubis.web.Html;
+import io.isohost.rubis.web.Images;
+import io.isohost.rubis.web.RubisServlet;
 import io.isohost.rubis.web.Statements;
 
 import java.sql.Connection;
@@ -14,9 +16,20 @@ record Item(int id, String name, String description, double initialPrice, int qu
             double buyNow, int nbOfBids, double maxBid, Timestamp startDate, Timestamp endDate, int seller, int category,
             String sellerNickname) {
 
-    /** The page for an item id that does not exist. */
-    static String missing(String title) {
-        return new Html(title).p("Sorry, this item does not exist.").end();
+    static final String NOT_FOUND = "This item does not exist.";
+
+    /** ViewItem's and ViewBidHistory's page for an item id that does not exist: a plain page, as the original's. */
+    static String notFoundPage(String title) {
+        return new Html(title).p(NOT_FOUND).end();
+    }
+
+    /** The item, or an error page where the original printed one (BuyNow, PutBid, StoreBid, StoreBuyNow). */
+    static Item require(Connection c, int id) throws SQLException {
+        Item item = load(c, id);
+        if (item == null) {
+            throw new RubisServlet.RequestError(NOT_FOUND);
+        }
+        return item;
     }
 
     static Item load(Connection c, int id) throws SQLException {
@@ -57,10 +70,19 @@ record Item(int id, String name, String description, double initialPrice, int qu
         }
     }
 
-    /** The item's description block; the seller link comes first, as the emulator takes the first userId. */
-    void print(Html page, double price) {
+    /**
+     * The item's description block. The seller link comes first, as the emulator takes the first
+     * userId; ViewItem and PutBid follow it with the original's "leave a comment on this user"
+     * link ({@code PutCommentAuth?to=SELLER&itemId=ITEM}), where a client finds its {@code to=}.
+     */
+    void print(Html page, double price, boolean commentLink) {
         page.raw("<table border=1>\n<tr><td>Seller</td><td>")
-                .link("ViewUserInfo", sellerNickname, "userId", Integer.toString(seller)).raw("</td></tr>\n")
+                .link("ViewUserInfo", sellerNickname, "userId", Integer.toString(seller));
+        if (commentLink) {
+            page.raw(" (").link("PutCommentAuth", "Leave a comment on this user", "to", Integer.toString(seller),
+                    "itemId", Integer.toString(id)).raw(")");
+        }
+        page.raw("</td></tr>\n")
                 .raw("<tr><td>Item</td><td>").text(name).raw("</td></tr>\n")
                 .raw("<tr><td>Currently</td><td>").text(price > 0 ? Html.money(price) : "none").raw("</td></tr>\n")
                 .raw("<tr><td>Quantity</td><td>").text(Integer.toString(quantity)).raw("</td></tr>\n")
@@ -73,5 +95,13 @@ record Item(int id, String name, String description, double initialPrice, int qu
             page.raw("<tr><td>Reserve</td><td>").text(price >= reservePrice ? "met" : "not yet met").raw("</td></tr>\n");
         }
         page.raw("</table>\n<p>").text(description).raw("</p>\n");
+    }
+
+    /** The "buy it now" button, for an item sold at a fixed price. */
+    void printBuyNow(Html page) {
+        if (buyNow > 0) {
+            page.raw("<p>").imageLink("BuyNowAuth", Images.BUY_IT_NOW, "itemId", Integer.toString(id))
+                    .raw(" You can buy this item right now for only ").text(Html.money(buyNow)).raw("</p>\n");
+        }
     }
 }

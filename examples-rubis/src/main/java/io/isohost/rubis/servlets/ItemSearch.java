@@ -1,6 +1,7 @@
 package io.isohost.rubis.servlets;
 
 import io.isohost.rubis.web.Html;
+import io.isohost.rubis.web.Images;
 import io.isohost.rubis.web.RubisServlet;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -35,7 +36,7 @@ abstract class ItemSearch extends RubisServlet {
                             .raw("</td><td>").text(Html.money(price))
                             .raw("</td><td>").text(Integer.toString(r.getInt("nb_of_bids")))
                             .raw("</td><td>").text(Html.date(r.getTimestamp("end_date")))
-                            .raw("</td><td>").link("PutBidAuth", "bid now", "itemId", id).raw("</td></tr>\n");
+                            .raw("</td><td>").imageLink("PutBidAuth", Images.BID_NOW, "itemId", id).raw("</td></tr>\n");
                 }
             }
             if (rows == 0) {

@@ -12,11 +12,8 @@ public class PutBid extends RubisServlet {
     @Override
     protected String page(HttpServletRequest req) throws SQLException {
         int itemId = intParam(req, "itemId");
-        return asUser(req, "Bid", (c, userId) -> {
-            Item item = Item.load(c, itemId);
-            if (item == null) {
-                return Item.missing("Bid");
-            }
+        return asUser(req, (c, userId) -> {
+            Item item = Item.require(c, itemId);
             double highest;
             int count;
             try (var s = prepare(c, "SELECT MAX(bid), COUNT(*) FROM bids WHERE item_id=?", itemId); ResultSet r = s.executeQuery()) {
@@ -27,7 +24,8 @@ public class PutBid extends RubisServlet {
             double price = item.currentPrice(c, highest);
             double minBid = (price > 0 ? price : item.initialPrice()) + 1;
             Html page = new Html("You are about to bid on " + item.name());
-            item.print(page, price);
+            item.print(page, price, true);
+            item.printBuyNow(page);
             page.p(count + " bid(s) so far.");
             page.form("StoreBid").hidden("minBid", Html.money(minBid)).hidden("userId", userId).hidden("itemId", itemId)
                     .hidden("maxQty", item.quantity());

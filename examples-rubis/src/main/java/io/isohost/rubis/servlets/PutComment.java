@@ -12,11 +12,14 @@ public class PutComment extends RubisServlet {
     protected String page(HttpServletRequest req) throws SQLException {
         int to = intParam(req, "to");
         int itemId = intParam(req, "itemId");
-        return asUser(req, "Comment", (c, userId) -> {
+        return asUser(req, (c, userId) -> {
             Object target = single(c, "SELECT nickname FROM users WHERE id=?", to);
+            if (target == null) {
+                throw new RequestError("The user " + to + " you want to comment on does not exist.");
+            }
             Object item = single(c, "SELECT name FROM items WHERE id=?", itemId);
-            if (target == null || item == null) {
-                return new Html("Comment").p("Sorry, this user or item does not exist.").end();
+            if (item == null) {
+                throw new RequestError(Item.NOT_FOUND);
             }
             return new Html("Comment on " + target + " about " + item).form("StoreComment")
                     .hidden("to", to).hidden("from", userId).hidden("itemId", itemId)

@@ -21,7 +21,7 @@ public class RegisterItem extends RubisServlet {
         int userId = intParam(req, "userId");
         int categoryId = intParam(req, "categoryId");
         if (initialPrice < 0 || reservePrice < 0 || buyNow < 0 || quantity < 1 || duration < 1 || duration > 7 || name.length() > 100) {
-            throw new BadRequest("prices must not be negative, quantity at least 1, duration 1 to 7 days and the name at most 100 characters");
+            throw new RequestError("prices must not be negative, quantity at least 1, duration 1 to 7 days and the name at most 100 characters");
         }
         String text = description.length() > 8192 ? description.substring(0, 8192) : description;
         return transaction(c -> {

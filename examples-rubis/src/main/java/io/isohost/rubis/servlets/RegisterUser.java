@@ -17,15 +17,15 @@ public class RegisterUser extends RubisServlet {
         String password = param(req, "password");
         String region = param(req, "region");
         if (firstname.length() > 20 || lastname.length() > 20 || nickname.length() > 20 || password.length() > 20 || email.length() > 50) {
-            throw new BadRequest("names, nickname and password take at most 20 characters, the email 50");
+            throw new RequestError("names, nickname and password take at most 20 characters, the email 50");
         }
         return transaction(c -> {
             Object regionId = single(c, "SELECT id FROM regions WHERE name=?", region);
             if (regionId == null) {
-                return new Html("Register").p("Sorry, region '" + region + "' does not exist.").end();
+                throw new RequestError("Region '" + region + "' does not exist.");
             }
             if (single(c, "SELECT id FROM users WHERE nickname=?", nickname) != null) {
-                return new Html("Register").p("Sorry, the nickname '" + nickname + "' is already taken.").end();
+                throw new RequestError("The nickname '" + nickname + "' is already taken: choose another one.");
             }
             var created = now();
             int id = insert(c, "INSERT INTO users (firstname, lastname, nickname, password, email, rating, balance, "

@@ -26,14 +26,14 @@ public class StoreBid extends RubisServlet {
                 : maxBid < minBid ? "your maximum bid is below the minimum " + Html.money(minBid)
                 : maxBid < bid ? "your maximum bid is below your bid" : null;
         if (problem != null) {
-            return new Html("Bid").p("Sorry, " + problem + ".").end();
+            throw new RequestError("Your bid is not accepted: " + problem + ".");
         }
         return transaction(c -> {
             double stored;
             int bids;
             try (var s = prepare(c, "SELECT nb_of_bids, max_bid FROM items WHERE id=? FOR UPDATE", itemId); ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
-                    return Item.missing("Bid");
+                    throw new RequestError(Item.NOT_FOUND);
                 }
                 bids = r.getInt(1);
                 stored = r.getDouble(2);

@@ -16,13 +16,13 @@ public class StoreBuyNow extends RubisServlet {
         int qty = intParam(req, "qty");
         int maxQty = intParam(req, "maxQty");
         if (qty < 1 || qty > maxQty) {
-            return new Html("Buy now").p("Sorry, you cannot buy " + qty + " units: between 1 and " + maxQty + ".").end();
+            throw new RequestError("You cannot buy " + qty + " units: between 1 and " + maxQty + ".");
         }
         return transaction(c -> {
             int left;
             try (var s = prepare(c, "SELECT quantity FROM items WHERE id=? FOR UPDATE", itemId); ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
-                    return Item.missing("Buy now");
+                    throw new RequestError(Item.NOT_FOUND);
                 }
                 left = r.getInt(1) - qty;
             }

@@ -16,13 +16,13 @@ public class StoreComment extends RubisServlet {
         int rating = intParam(req, "rating");
         String comment = param(req, "comment", "");
         if (rating < -5 || rating > 5) {
-            throw new BadRequest("rating must be between -5 and 5, got " + rating);
+            throw new RequestError("rating must be between -5 and 5, got " + rating);
         }
         String text = comment.length() > 2048 ? comment.substring(0, 2048) : comment;
         return transaction(c -> {
             try (var s = prepare(c, "UPDATE users SET rating=rating+? WHERE id=?", rating, to)) {
                 if (s.executeUpdate() == 0) {
-                    return new Html("Comment").p("Sorry, this user does not exist.").end();
+                    throw new RequestError("The user " + to + " you comment on does not exist.");
                 }
             }
             try (var s = prepare(c, "INSERT INTO comments (from_user_id, to_user_id, item_id, rating, date, comment) VALUES (?,?,?,?,?,?)",

@@ -15,7 +15,7 @@ public class ViewBidHistory extends RubisServlet {
         return read(c -> {
             Object name = single(c, "SELECT name FROM items WHERE id=?", itemId);
             if (name == null) {
-                return Item.missing("Bid history");
+                return Item.notFoundPage("Bid history");
             }
             Html page = new Html("Bid history for " + name);
             int n = 0;

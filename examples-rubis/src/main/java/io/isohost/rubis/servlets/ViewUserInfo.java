@@ -17,7 +17,7 @@ public class ViewUserInfo extends RubisServlet {
             try (var s = prepare(c, "SELECT firstname, lastname, nickname, email, creation_date, rating FROM users WHERE id=?", userId);
                  ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
-                    return new Html("User information").p("Sorry, this user does not exist.").end();
+                    return new Html("User information").p("This user does not exist.").end();
                 }
                 page = new Html("Information about " + r.getString("nickname"));
                 page.raw("<p>Real name: ").text(r.getString("firstname") + " " + r.getString("lastname"))

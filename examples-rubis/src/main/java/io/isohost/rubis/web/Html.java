@@ -18,12 +18,31 @@ public final class Html {
 
     private final StringBuilder b = new StringBuilder(4096);
 
+    /** A page titled "RUBiS: {@code title}". */
     public Html(String title) {
-        b.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>RUBiS: ").append(escape(title))
-                .append("</title></head>\n<body>\n")
-                .append("<p><a href=\"/rubis/index.html\">Home</a> | <a href=\"/rubis/register.html\">Register</a> | ")
+        this("RUBiS: " + title, title);
+    }
+
+    private Html(String fullTitle, String heading) {
+        b.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(escape(fullTitle))
+                .append("</title></head>\n<body>\n<p>").append(image(Images.LOGO)).append(' ')
+                .append("<a href=\"/rubis/index.html\">Home</a> | <a href=\"/rubis/register.html\">Register</a> | ")
                 .append("<a href=\"/rubis/browse.html\">Browse</a> | <a href=\"/rubis/sell.html\">Sell</a> | ")
-                .append("<a href=\"/rubis/about_me.html\">About me</a></p>\n<h2>").append(escape(title)).append("</h2>\n");
+                .append("<a href=\"/rubis/about_me.html\">About me</a></p>\n<h2>").append(escape(heading)).append("</h2>\n");
+    }
+
+    /**
+     * RUBiS's error page, as its servlets print it: titled "RUBiS ERROR: {@code servlet}", the one
+     * word ERROR a RUBiS client looks for, then what went wrong.
+     */
+    public static String error(String servlet, String message) {
+        return new Html("RUBiS ERROR: " + servlet, "Your request has not been processed because of this error:")
+                .p(message).end();
+    }
+
+    /** An embedded image as RUBiS writes it, {@code <IMG SRC="...">}: its client downloads every one. */
+    public static String image(Images.Image image) {
+        return "<IMG SRC=\"" + image.path() + "\" width=" + image.width() + " height=" + image.height() + " alt=\"" + image.alt() + "\">";
     }
 
     public Html text(String s) {
@@ -42,11 +61,20 @@ public final class Html {
     }
 
     public Html link(String servlet, String label, String... params) {
+        return open(servlet, params).text(label).raw("</a>");
+    }
+
+    /** A link whose face is an image, as RUBiS's bid-now and buy-now buttons. */
+    public Html imageLink(String servlet, Images.Image image, String... params) {
+        return open(servlet, params).raw(image(image)).raw("</a>");
+    }
+
+    private Html open(String servlet, String... params) {
         b.append("<a href=\"").append(SERVLETS).append(servlet);
         for (int i = 0; i + 1 < params.length; i += 2) {
             b.append(i == 0 ? '?' : '&').append(params[i]).append('=').append(encode(params[i + 1]));
         }
-        b.append("\">").append(escape(label)).append("</a>");
+        b.append("\">");
         return this;
     }
 

@@ -20,9 +20,15 @@ import java.util.List;
 
 /**
  * What every RUBiS servlet shares: GET and POST do the same; each interaction consumes one
- * {@code rubis.tx} (a container's rate policy paces or refuses it, refused = 503 + Retry-After);
- * bad parameters get a 400 page and a database failure a 500 page, both saying ERROR, the word
- * the client emulator counts as an error.
+ * {@code rubis.tx} (a container's rate policy paces or refuses it).
+ *
+ * <p>Errors are RUBiS's error page ("RUBiS ERROR: Servlet", {@link Html#error}), the page RUBiS
+ * clients read. What the original answered with that page (a missing or malformed parameter, an
+ * unknown item, a failed login) is answered with status 200, as the original did; an original
+ * client cannot read the body of an error status. Two errors are the server's, not the request's,
+ * and keep a status an operator sees: a database failure is 500 and a refusal by the container's
+ * rate policy is 503 + {@code Retry-After: 1} (an original client retries a failed request after
+ * one second). See docs/rubis.md.
  *
  * <p>The database comes from the application server's arguments: {@code --db=JDBC-URL}
  * (default {@code jdbc:h2:tcp://127.0.0.1:9092/rubis}), {@code --db-user}, {@code --db-password},
@@ -34,9 +40,9 @@ public abstract class RubisServlet extends HttpServlet {
 
     private HikariDataSource db;
 
-    /** A request parameter that is missing or malformed. */
-    protected static final class BadRequest extends RuntimeException {
-        public BadRequest(String message) {
+    /** A request RUBiS answers with its error page: a missing or malformed parameter, an unknown item, a failed login. */
+    public static final class RequestError extends RuntimeException {
+        public RequestError(String message) {
             super(message, null, false, false);
         }
     }
@@ -84,32 +90,26 @@ public abstract class RubisServlet extends HttpServlet {
     }
 
     private void handle(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        try {
-            Resources.consume(TX_RESOURCE, 1);
-        } catch (ResourceDeniedException e) {
-            resp.setHeader("Retry-After", "1");
-            resp.sendError(503, "this container's rubis.tx rate is used up: " + e.getMessage());
-            return;
-        }
+        String servlet = getClass().getSimpleName();
         String body;
         int status = 200;
         try {
+            Resources.consume(TX_RESOURCE, 1);
             body = page(req);
-        } catch (BadRequest e) {
-            status = 400;
-            body = error(e.getMessage());
+        } catch (ResourceDeniedException e) {
+            resp.setHeader("Retry-After", "1");
+            status = 503;
+            body = Html.error(servlet, "this container's " + TX_RESOURCE + " rate is used up: " + e.getMessage());
+        } catch (RequestError e) {
+            body = Html.error(servlet, e.getMessage());
         } catch (SQLException e) {
-            log.warn("{}: {}", getClass().getSimpleName(), e.toString());
+            log.warn("{}: {}", servlet, e.toString());
             status = 500;
-            body = error("the database failed: " + e.getMessage());
+            body = Html.error(servlet, "the database failed: " + e.getMessage());
         }
         resp.setStatus(status);
         resp.setContentType("text/html;charset=utf-8");
         resp.getWriter().write(body);
-    }
-
-    private String error(String message) {
-        return new Html(getClass().getSimpleName()).raw("<p><b>ERROR</b>: ").text(message).raw("</p>\n").end();
     }
 
     // ---- helpers for the interactions ----
@@ -154,18 +154,22 @@ public abstract class RubisServlet extends HttpServlet {
     }
 
     /**
-     * Runs {@code work} for the user the {@code nickname} and {@code password} parameters name,
-     * or answers that they must register first.
+     * Runs {@code work} for the user the {@code nickname} and {@code password} parameters name;
+     * an unknown user or a wrong password is an error page, as in the original.
      */
-    protected String asUser(HttpServletRequest req, String title, UserWork work) throws SQLException {
+    protected String asUser(HttpServletRequest req, UserWork work) throws SQLException {
         String nickname = param(req, "nickname");
         String password = param(req, "password");
         return read(c -> {
             int userId = authenticate(c, nickname, password);
-            return userId < 0 ? new Html(title).p("Sorry, you don't have an account on RUBiS: you must register first.").end()
-                    : work.run(c, userId);
+            if (userId < 0) {
+                throw new RequestError(NO_ACCOUNT);
+            }
+            return work.run(c, userId);
         });
     }
+
+    protected static final String NO_ACCOUNT = "You don't have an account on RUBiS: you must register first.";
 
     /** Inserts one row and returns the id the database generated for it. */
     protected static int insert(Connection c, String sql, Object... values) throws SQLException {
@@ -199,7 +203,7 @@ public abstract class RubisServlet extends HttpServlet {
     protected static String param(HttpServletRequest req, String name) {
         String v = req.getParameter(name);
         if (v == null || v.isBlank()) {
-            throw new BadRequest("you must provide the parameter '" + name + "'");
+            throw new RequestError("you must provide the parameter '" + name + "'");
         }
         return v.trim();
     }
@@ -230,7 +234,7 @@ public abstract class RubisServlet extends HttpServlet {
         try {
             return parse.apply(v);
         } catch (NumberFormatException e) {
-            throw new BadRequest("parameter '" + name + "' must be " + what + ", got '" + v + "'");
+            throw new RequestError("parameter '" + name + "' must be " + what + ", got '" + v + "'");
         }
     }
 

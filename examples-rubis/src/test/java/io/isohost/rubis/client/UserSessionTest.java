@@ -234,25 +234,85 @@ class UserSessionTest {
     }
 
     @Test
-    void sorryGoesBackToThePreviousPage() {
-        TransitionTable t = table(Map.of(State.HOME, "BrowseCategories 1",
-                State.BROWSE_CATEGORIES, "SearchItemsInCategory 1",
-                State.SEARCH_ITEMS_IN_CATEGORY, "ViewItem 1"));
+    void afterSorryTheSessionGoesBackToThePageOnTheBackStack() {
+        // ViewItem has a Back probability, so entering it keeps the search page on the stack
+        TransitionTable t = table(Map.of(State.HOME, "SearchItemsInCategory 1",
+                State.SEARCH_ITEMS_IN_CATEGORY, "ViewItem 1",
+                State.VIEW_ITEM, "ViewUserInfo 0.9999999, BACK 0.0000001"));
         Recording f = new Recording();
-        f.answer = url -> url.contains("SearchItemsByCategory") ? "<p>Sorry, but there are no items.</p>"
-                : TestPages.markerPage(1);
+        f.answer = url -> url.contains("ViewItem") ? "<p>Sorry, this item is gone.</p>" : TestPages.markerPage(1);
         PhaseStats stats = new PhaseStats();
         UserSession s = session(t, f, stats);
         s.step(); // Home
-        s.step(); // BrowseCategories
-        s.step(); // Search: Sorry
-        assertEquals(State.BROWSE_CATEGORIES, s.state());
-        assertTrue(s.currentPage().html().contains("itemId="), "the previous page is the current one again");
-        s.step(); // from BrowseCategories again: Search again
-        assertTrue(f.last().contains("SearchItemsByCategory"));
-        assertEquals(2, stats.result(Phase.MEASUREMENT, 1).sorryPages());
-        assertEquals(2, stats.pages(State.SEARCH_ITEMS_IN_CATEGORY));
+        s.step(); // Search
+        String searchUrl = f.last();
+        s.step(); // ViewItem: Sorry
+        assertEquals(State.VIEW_ITEM, s.state(), "the Sorry page is where the session is");
+        s.step(); // the matrix draws ViewUserInfo, but after a Sorry the session goes back
+        assertEquals(searchUrl, f.last());
+        assertEquals(State.SEARCH_ITEMS_IN_CATEGORY, s.state());
+        assertEquals(1, stats.result(Phase.MEASUREMENT, 1).sorryPages());
+        assertEquals(0, stats.pages(State.VIEW_USER_INFO));
         assertEquals(0, stats.totalErrors());
+    }
+
+    @Test
+    void afterSorryWithNoPageToGoBackToTheSessionGoesHome() {
+        TransitionTable t = table(Map.of(State.HOME, "BuyNow 1", State.BUY_NOW, "StoreBuyNow 1",
+                State.STORE_BUY_NOW, "Browse 1"));
+        Recording f = new Recording();
+        f.answer = url -> url.contains("StoreBuyNow") ? "<p>Sorry, only 0 units are left.</p>" : TestPages.markerPage(1);
+        UserSession s = session(t, f, new PhaseStats());
+        s.step(); // Home
+        s.step(); // BuyNow
+        s.step(); // StoreBuyNow: Sorry
+        s.step();
+        assertEquals("/rubis/index.html", f.last(), "not Browse as drawn, and not StoreBuyNow again: Home");
+        assertEquals(0, s.historyDepth());
+    }
+
+    @Test
+    void endOfSessionIsFollowedAfterASorryPage() {
+        TransitionTable t = table(Map.of(State.HOME, "SearchItemsInCategory 1", State.SEARCH_ITEMS_IN_CATEGORY, "END 1"));
+        Recording f = new Recording();
+        f.answer = url -> url.contains("Search") ? "<p>Sorry, but there are no items.</p>" : TestPages.markerPage(1);
+        PhaseStats stats = new PhaseStats();
+        UserSession s = session(t, f, stats);
+        s.step();
+        s.step(); // Sorry
+        int requests = f.urls.size();
+        s.step(); // END
+        assertEquals(requests, f.urls.size());
+        assertNull(s.state());
+        assertEquals(1, stats.result(Phase.MEASUREMENT, 1).endOfSessionSteps());
+    }
+
+    @Test
+    void aSoldOutItemIsNotBoughtAgainAndAgain() {
+        Recording f = new Recording();
+        f.answer = url -> url.contains("StoreBuyNow") ? "<p>Sorry, only 0 units are left.</p>" : TestPages.markerPage(f.urls.size());
+        PhaseStats stats = new PhaseStats();
+        UserSession s = session(TransitionTable.bidding(), f, stats);
+        for (int i = 0; i < 50_000; i++) {
+            s.step();
+        }
+        assertTrue(stats.pages(State.BUY_NOW) > 20, "the run reached BuyNow: " + stats.pages(State.BUY_NOW));
+        // each StoreBuyNow follows a BuyNow page; staying on BuyNow after the Sorry would retry it ~60 times
+        assertTrue(stats.pages(State.STORE_BUY_NOW) <= stats.pages(State.BUY_NOW),
+                stats.pages(State.STORE_BUY_NOW) + " StoreBuyNow for " + stats.pages(State.BUY_NOW) + " BuyNow");
+    }
+
+    @Test
+    void theCommentTargetComesOnlyFromThePage() {
+        UserSession s = session(TransitionTable.bidding(), new Recording(), new PhaseStats());
+        s.step();
+        String withSeller = "<a href=\"/servlet/edu.rice.rubis.servlets.ViewUserInfo?userId=7\">seller</a> itemId=3";
+        for (State st : List.of(State.PUT_COMMENT_AUTH, State.PUT_COMMENT, State.STORE_COMMENT)) {
+            assertEquals("-1", query(s.urlFor(st, withSeller)).get("to"),
+                    st + ": no to= on the page, no other user id taken in its place");
+        }
+        String putBid = withSeller + " <a href=\"/servlet/edu.rice.rubis.servlets.PutCommentAuth?to=7&itemId=3\">comment</a>";
+        assertEquals("7", query(s.urlFor(State.PUT_COMMENT, putBid)).get("to"));
     }
 
     @Test
