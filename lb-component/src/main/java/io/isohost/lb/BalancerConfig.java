@@ -27,11 +27,21 @@ import java.time.Duration;
  *                          most 1): while the queued requests of all components together reach
  *                          {@code queueCapacity}, a tenant under its share is still admitted and one
  *                          over it is refused; empty = no tenant accounting
+ * @param forwardedHeader   also add RFC 7239's {@code Forwarded} header to forwarded requests (the
+ *                          {@code X-Forwarded-*} headers and {@code Via} are always added); off by default
  */
 public record BalancerConfig(Strategy strategy, Duration connectTimeout, Duration recoverTime, Duration idleTime,
                              Duration warmupTime, Duration responseTimeout, int initialLimit, int minLimit, int maxLimit,
                              int queueCapacity, Duration queueTimeout, int ejectAfterErrors, int maxTries,
-                             int maxRequestBytes, java.util.Map<String, Double> tenantQueueShares) {
+                             int maxRequestBytes, java.util.Map<String, Double> tenantQueueShares, boolean forwardedHeader) {
+    public BalancerConfig(Strategy strategy, Duration connectTimeout, Duration recoverTime, Duration idleTime,
+                          Duration warmupTime, Duration responseTimeout, int initialLimit, int minLimit, int maxLimit,
+                          int queueCapacity, Duration queueTimeout, int ejectAfterErrors, int maxTries, int maxRequestBytes,
+                          java.util.Map<String, Double> tenantQueueShares) {
+        this(strategy, connectTimeout, recoverTime, idleTime, warmupTime, responseTimeout, initialLimit, minLimit, maxLimit,
+                queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes, tenantQueueShares, false);
+    }
+
     public BalancerConfig(Strategy strategy, Duration connectTimeout, Duration recoverTime, Duration idleTime,
                           Duration warmupTime, Duration responseTimeout, int initialLimit, int minLimit, int maxLimit,
                           int queueCapacity, Duration queueTimeout, int ejectAfterErrors, int maxTries, int maxRequestBytes) {
@@ -73,36 +83,41 @@ public record BalancerConfig(Strategy strategy, Duration connectTimeout, Duratio
 
     public BalancerConfig withStrategy(Strategy s) {
         return new BalancerConfig(s, connectTimeout, recoverTime, idleTime, warmupTime, responseTimeout, initialLimit,
-                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes, tenantQueueShares);
+                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes, tenantQueueShares, forwardedHeader);
     }
 
     public BalancerConfig withLimits(int initial, int min, int max) {
         return new BalancerConfig(strategy, connectTimeout, recoverTime, idleTime, warmupTime, responseTimeout, initial,
-                min, max, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes, tenantQueueShares);
+                min, max, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes, tenantQueueShares, forwardedHeader);
     }
 
     public BalancerConfig withQueue(int capacity, Duration timeout) {
         return new BalancerConfig(strategy, connectTimeout, recoverTime, idleTime, warmupTime, responseTimeout,
-                initialLimit, minLimit, maxLimit, capacity, timeout, ejectAfterErrors, maxTries, maxRequestBytes, tenantQueueShares);
+                initialLimit, minLimit, maxLimit, capacity, timeout, ejectAfterErrors, maxTries, maxRequestBytes, tenantQueueShares, forwardedHeader);
     }
 
     public BalancerConfig withRecovery(int ejectAfter, Duration recover) {
         return new BalancerConfig(strategy, connectTimeout, recover, idleTime, warmupTime, responseTimeout, initialLimit,
-                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfter, maxTries, maxRequestBytes, tenantQueueShares);
+                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfter, maxTries, maxRequestBytes, tenantQueueShares, forwardedHeader);
     }
 
     public BalancerConfig withWarmup(Duration warmup) {
         return new BalancerConfig(strategy, connectTimeout, recoverTime, idleTime, warmup, responseTimeout, initialLimit,
-                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes, tenantQueueShares);
+                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes, tenantQueueShares, forwardedHeader);
     }
 
     public BalancerConfig withTenantQueueShares(java.util.Map<String, Double> shares) {
         return new BalancerConfig(strategy, connectTimeout, recoverTime, idleTime, warmupTime, responseTimeout, initialLimit,
-                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes, shares);
+                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes, shares, forwardedHeader);
     }
 
     public BalancerConfig withMaxRequestBytes(int bytes) {
         return new BalancerConfig(strategy, connectTimeout, recoverTime, idleTime, warmupTime, responseTimeout, initialLimit,
-                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, bytes, tenantQueueShares);
+                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, bytes, tenantQueueShares, forwardedHeader);
+    }
+
+    public BalancerConfig withForwardedHeader(boolean on) {
+        return new BalancerConfig(strategy, connectTimeout, recoverTime, idleTime, warmupTime, responseTimeout, initialLimit,
+                minLimit, maxLimit, queueCapacity, queueTimeout, ejectAfterErrors, maxTries, maxRequestBytes, tenantQueueShares, on);
     }
 }

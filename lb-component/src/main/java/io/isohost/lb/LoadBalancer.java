@@ -1,7 +1,7 @@
 package io.isohost.lb;
 
 import io.isohost.lb.internal.Dispatcher;
-import io.isohost.lb.internal.SharedSelector;
+import io.isohost.lb.internal.JettyInternals;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -10,8 +10,6 @@ import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.internal.HttpConnection;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
@@ -58,11 +56,11 @@ public final class LoadBalancer implements RoutingTable, AutoCloseable {
                                      MeterRegistry meters, java.util.concurrent.ThreadFactory threads) throws IOException {
         var clientThreads = new QueuedThreadPool(64, 4, 60_000, -1, null, null, threads);
         clientThreads.setName("lb-client");
-        var serverThreads = new ServerThreadPool(threads);
+        var serverThreads = new JettyInternals.ServerThreadPool(threads);
         serverThreads.setName("lb");
         Server server = new Server(serverThreads);
-        // one selector for both sides of every request (see SharedSelector)
-        var listen = new SharedSelector.Listener(server, 1);
+        // one selector for both sides of every request (see JettyInternals)
+        var listen = new JettyInternals.Listener(server, 1);
         ClientConnector connector = listen.backends();
         connector.setConnectTimeout(config.connectTimeout());
         connector.setIdleTimeout(config.idleTime());
@@ -193,62 +191,6 @@ public final class LoadBalancer implements RoutingTable, AutoCloseable {
             server.stop();
         } catch (Exception ignored) {
             // stopping is best effort
-        }
-    }
-
-    /**
-     * The balancer's server pool. When a response completes on another thread than the one that
-     * handled its request (always, for a proxy: it completes where the backend's answer is read),
-     * Jetty resumes the client connection, to read its next request, through the pool: a wake-up and
-     * a context switch per request, which measured as a third of the balancer's CPU at moderate
-     * load. The balancer's handler never blocks, so a resumed connection runs on the thread that
-     * completed the response instead, one level deep (a resumption inside a resumption goes to the
-     * pool, so stacks stay short). A resumed connection with no request bytes already buffered only
-     * waits for its next request: resuming it by running would cost a read that finds nothing (one
-     * system call in ten of the balancer's, per request), so it registers read interest instead, and
-     * the selector runs it when the next request, or the client's close, arrives.
-     */
-    static final class ServerThreadPool extends QueuedThreadPool {
-        private static final ThreadLocal<Boolean> RESUMING = ThreadLocal.withInitial(() -> false);
-
-        ServerThreadPool(java.util.concurrent.ThreadFactory threads) {
-            super(200, 8, 60_000, -1, null, null, threads);
-        }
-
-        @Override
-        public void execute(Runnable job) {
-            if (job instanceof HttpConnection http && http.isRequestBufferEmpty()) {
-                http.fillInterested(new NextRequest(http));
-                return;
-            }
-            if (job instanceof org.eclipse.jetty.io.Connection && !RESUMING.get()) {
-                RESUMING.set(true);
-                try {
-                    job.run();
-                } finally {
-                    RESUMING.set(false);
-                }
-                return;
-            }
-            super.execute(job);
-        }
-    }
-
-    /** Reads a kept-alive connection's next request on the selector thread (nothing on the balancer's path blocks). */
-    private record NextRequest(HttpConnection http) implements Callback {
-        @Override
-        public void succeeded() {
-            http.onFillable();
-        }
-
-        @Override
-        public void failed(Throwable x) {
-            http.onFillInterestedFailed(x);
-        }
-
-        @Override
-        public InvocationType getInvocationType() {
-            return InvocationType.NON_BLOCKING;
         }
     }
 }

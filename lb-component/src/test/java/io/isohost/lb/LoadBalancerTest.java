@@ -342,6 +342,48 @@ class LoadBalancerTest {
     }
 
     @Test
+    void aBackendThatGoesAwayMidRequestIsRetriedElsewhereOnlyWhenThatCannotRunTheRequestTwice() throws Exception {
+        var good = backend("good");
+        var seen = new java.util.concurrent.atomic.AtomicInteger();
+        try (var resetting = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // reads the request whole, then resets the connection before any response byte
+            Thread.ofPlatform().daemon().start(() -> {
+                while (!resetting.isClosed()) {
+                    try (var s = resetting.accept()) {
+                        s.getInputStream().read(new byte[8192]);
+                        seen.incrementAndGet();
+                        s.setSoLinger(true, 0);
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            var gone = new Endpoint(URI.create("http://127.0.0.1:" + resetting.getLocalPort() + "/"), "gone");
+            // green: every request tries the first backend first; ejection is kept out of the way
+            lb = LoadBalancer.start("127.0.0.1", 0, BalancerConfig.defaults().withStrategy(Strategy.GREEN)
+                    .withRecovery(100, Duration.ofSeconds(1)).withWarmup(Duration.ZERO));
+            lb.replaceRoutes(List.of(new Route(key("c"), List.of("/*"), List.of(gone, good.endpoint()))));
+            assertEquals("good /item", get("/item").body(), "an idempotent request is retried on another backend");
+            assertEquals(1, seen.get());
+            var post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lb.port() + "/bid"))
+                    .POST(HttpRequest.BodyPublishers.ofString("amount=12")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(502, post.statusCode(), "a POST the backend may have run is not run again elsewhere");
+            assertEquals(2, seen.get());
+            assertEquals(0, good.requests.get() - 1, "the POST did not reach the other backend");
+        }
+        // a backend that refuses connections was sent nothing: even a POST moves on
+        int refusingPort;
+        try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            refusingPort = probe.getLocalPort();
+        }
+        lb.replaceRoutes(List.of(new Route(key("c"), List.of("/*"),
+                List.of(new Endpoint(URI.create("http://127.0.0.1:" + refusingPort + "/"), "refusing"), good.endpoint()))));
+        var post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lb.port() + "/bid"))
+                .POST(HttpRequest.BodyPublishers.ofString("amount=13")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("good /bid amount=13", post.body());
+    }
+
+    @Test
     void badInputGetsAProperErrorAndEveryoneElseIsServed() throws Exception {
         var good = backend("good");
         try (var garbage = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

@@ -14,7 +14,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A real Jetty backend on loopback that answers with its name, and can be told to hold requests. */
+/**
+ * A real Jetty backend on loopback that answers with its name and path (at {@code /headers}, with
+ * the request headers it received), and can be told to hold requests.
+ */
 final class TestBackend implements AutoCloseable {
     final String name;
     final AtomicInteger requests = new AtomicInteger();
@@ -38,6 +41,16 @@ final class TestBackend implements AutoCloseable {
                     h.await(60, TimeUnit.SECONDS);
                 }
                 requests.incrementAndGet();
+                String path = Request.getPathInContext(request);
+                if (path.equals("/headers")) { // echoes the headers it received, one "name: value" a line
+                    StringBuilder all = new StringBuilder();
+                    request.getHeaders().forEach(f -> all.append(f.getName()).append(": ").append(f.getValue()).append('\n'));
+                    response.getHeaders().put("Connection", "X-Hop");   // names a header meant for the balancer alone
+                    response.getHeaders().put("X-Hop", "only to the next hop");
+                    response.getHeaders().put("X-Kept", "end to end");
+                    Content.Sink.write(response, true, all.toString(), callback);
+                    return true;
+                }
                 String body = Content.Source.asString(request);
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
                 Content.Sink.write(response, true, name + " " + Request.getPathInContext(request)

@@ -8,6 +8,9 @@ import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.thread.Scheduler;
 
@@ -17,17 +20,27 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One set of selector threads for both sides of the proxy, as one nginx worker serves its clients
- * and its upstreams from one event loop. With a selector per side, every request crosses from the
- * thread that read it to the thread that reads the backend's answer; on a busy core the second
- * waits in the run queue behind the first, a scheduler slice (1.5-3 ms) at a time, and that wait
- * is the balancer's tail latency. With one loop the answer is relayed by the thread that reads it,
- * which is the thread that reads the next request.
+ * Where the balancer reaches into Jetty beyond its documented configuration: protected extension
+ * points of its connectors and its server's internal {@code HttpConnection}. A Jetty upgrade that
+ * changes them breaks the compilation of this class or {@code JettyInternalsTest}, which checks that
+ * each still takes effect; nothing else in the balancer depends on them.
+ * <ul>
+ * <li>{@link Listener}: one set of selector threads for both sides of the proxy, as one nginx worker
+ * serves its clients and its upstreams from one event loop. With a selector per side, every request
+ * crosses from the thread that read it to the thread that reads the backend's answer; on a busy core
+ * the second waits in the run queue behind the first, a scheduler slice (1.5-3 ms) at a time, and
+ * that wait is the balancer's tail latency. With one loop the answer is relayed by the thread that
+ * reads it, which is the thread that reads the next request.</li>
+ * <li>{@link ServerThreadPool}: a kept-alive client connection resumed without a pool hand-off, and
+ * without a read that finds nothing.</li>
+ * </ul>
  */
-public final class SharedSelector {
-    private SharedSelector() {
+public final class JettyInternals {
+    private JettyInternals() {
     }
 
     /** The server connector whose selectors also carry the backend connections of {@link #backends()}. */
@@ -149,6 +162,65 @@ public final class SharedSelector {
 
         void failed(SelectableChannel channel, Throwable failure, Map<String, Object> context) {
             connectFailed(channel, (SocketAddress) context.get(REMOTE_SOCKET_ADDRESS_CONTEXT_KEY), failure, context);
+        }
+    }
+
+    /**
+     * The balancer's server pool. When a response completes on another thread than the one that
+     * handled its request (always, for a proxy: it completes where the backend's answer is read),
+     * Jetty resumes the client connection, to read its next request, through the pool: a wake-up and
+     * a context switch per request, which measured as a third of the balancer's CPU at moderate
+     * load. The balancer's handler never blocks, so a resumed connection runs on the thread that
+     * completed the response instead, one level deep (a resumption inside a resumption goes to the
+     * pool, so stacks stay short). A resumed connection with no request bytes already buffered only
+     * waits for its next request: resuming it by running would cost a read that finds nothing (one
+     * system call in ten of the balancer's, per request), so it registers read interest instead, and
+     * the selector runs it when the next request, or the client's close, arrives.
+     */
+    public static final class ServerThreadPool extends QueuedThreadPool {
+        private static final ThreadLocal<Boolean> RESUMING = ThreadLocal.withInitial(() -> false);
+        /** Connections resumed by waiting for read interest; counted so that a test sees the path taken. */
+        final LongAdder awaitedNextRequest = new LongAdder();
+
+        public ServerThreadPool(ThreadFactory threads) {
+            super(200, 8, 60_000, -1, null, null, threads);
+        }
+
+        @Override
+        public void execute(Runnable job) {
+            if (job instanceof HttpConnection http && http.isRequestBufferEmpty()) {
+                awaitedNextRequest.increment();
+                http.fillInterested(new NextRequest(http));
+                return;
+            }
+            if (job instanceof org.eclipse.jetty.io.Connection && !RESUMING.get()) {
+                RESUMING.set(true);
+                try {
+                    job.run();
+                } finally {
+                    RESUMING.set(false);
+                }
+                return;
+            }
+            super.execute(job);
+        }
+    }
+
+    /** Reads a kept-alive connection's next request on the selector thread (nothing on the balancer's path blocks). */
+    private record NextRequest(HttpConnection http) implements Callback {
+        @Override
+        public void succeeded() {
+            http.onFillable();
+        }
+
+        @Override
+        public void failed(Throwable x) {
+            http.onFillInterestedFailed(x);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
         }
     }
 }
