@@ -2,6 +2,7 @@ package io.isohost.cache;
 
 import io.isohost.cache.repo.DeploymentRepository;
 import org.eclipse.jgit.lib.ObjectId;
+import io.isohost.testing.HostileXml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TriadConfigTest {
@@ -156,5 +159,25 @@ class TriadConfigTest {
         } finally {
             TriadTesting.closeAll(servers);
         }
+    }
+
+    @Test
+    void hostileFilesAreRefusedWhereTheyStartAndReachNothing() throws Exception {
+        Path secret = dir.resolve("secret.txt");
+        Files.writeString(secret, "THE-SECRET-CONTENT");
+        Path file = dir.resolve("hostile.xml");
+        try (var probe = new HostileXml.Probe()) {
+            for (String attack : HostileXml.refusedAtDoctype("triad", "urn:isohost:triad:1", secret, probe)) {
+                Files.writeString(file, attack);
+                var e = assertThrows(IllegalArgumentException.class, () -> TriadConfig.load(file));
+                assertTrue(e.getMessage().startsWith(file + ":2:"), e.getMessage());
+                assertTrue(e.getMessage().contains("DOCTYPE is not allowed"), e.getMessage());
+                assertFalse(e.getMessage().contains("THE-SECRET-CONTENT"), e.getMessage());
+            }
+            assertFalse(probe.contacted());
+        }
+        Files.writeString(file, HostileXml.padded("<triad xmlns=\"urn:isohost:triad:1\"/>", 1024 * 1024 + 1));
+        var e = assertThrows(IllegalArgumentException.class, () -> TriadConfig.load(file));
+        assertTrue(e.getMessage().startsWith(file + ": the file is larger than 1048576 bytes"), e.getMessage());
     }
 }

@@ -1,15 +1,15 @@
 package io.isohost.descriptor;
 
 import io.isohost.descriptor.internal.DescriptorReader;
-import io.isohost.descriptor.internal.ValidatingReader;
+import io.isohost.xml.XmlConfigException;
+import io.isohost.xml.XmlConfigReader;
+import io.isohost.xml.XmlElement;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -23,7 +23,8 @@ public final class DescriptorParser {
     /** The XSD on the class path. */
     public static final String SCHEMA_RESOURCE = "/io/isohost/descriptor/service-1.xsd";
 
-    private static final ValidatingReader READER = new ValidatingReader(SCHEMA_RESOURCE, NAMESPACE, "service");
+    private static final XmlConfigReader READER =
+            XmlConfigReader.forSchema(DescriptorParser.class.getResource(SCHEMA_RESOURCE), NAMESPACE, "service");
 
     private DescriptorParser() {
     }
@@ -31,12 +32,10 @@ public final class DescriptorParser {
     /** Parses a file; relative artifact and tree paths resolve against its directory. */
     public static ServiceDescriptor parse(Path file) throws DescriptorException {
         String source = file.getFileName() == null ? file.toString() : file.getFileName().toString();
-        Path directory = file.toAbsolutePath().getParent();
-        try (InputStream in = Files.newInputStream(file)) {
-            return parse(in, source, Optional.ofNullable(directory));
-        } catch (IOException e) {
-            throw new DescriptorException(List.of(new DescriptorProblem(file.toString(), 0, 0,
-                    "cannot read the descriptor: " + e)));
+        try {
+            return model(READER.read(file, source), source, Optional.ofNullable(file.toAbsolutePath().getParent()));
+        } catch (XmlConfigException e) {
+            throw refused(e);
         }
     }
 
@@ -52,15 +51,23 @@ public final class DescriptorParser {
     /** Parses a stream, {@code source} naming it in messages; relative paths resolve against {@code directory} if given. */
     public static ServiceDescriptor parse(InputStream in, String source, Optional<Path> directory)
             throws DescriptorException, IOException {
-        ValidatingReader.Result result = READER.read(in, source);
-        if (!result.valid()) {
-            throw new DescriptorException(result.problems());
+        try {
+            return model(READER.read(in, source), source, directory);
+        } catch (XmlConfigException e) {
+            throw refused(e);
         }
+    }
+
+    private static ServiceDescriptor model(XmlElement root, String source, Optional<Path> directory) throws DescriptorException {
         DescriptorReader reader = new DescriptorReader(source, directory);
-        ServiceDescriptor descriptor = reader.read(result.root());
+        ServiceDescriptor descriptor = reader.read(root);
         if (descriptor == null) {
             throw new DescriptorException(reader.problems());
         }
         return descriptor;
+    }
+
+    private static DescriptorException refused(XmlConfigException e) {
+        return new DescriptorException(e.problems().stream().map(DescriptorProblem::of).toList());
     }
 }

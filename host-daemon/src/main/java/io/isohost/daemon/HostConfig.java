@@ -1,21 +1,13 @@
 package io.isohost.daemon;
 
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.xml.sax.ErrorHandler;
-import org.xml.sax.SAXException;
-import org.xml.sax.SAXParseException;
+import io.isohost.xml.XmlConfigException;
+import io.isohost.xml.XmlConfigReader;
+import io.isohost.xml.XmlElement;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.validation.SchemaFactory;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The host configuration file ({@code urn:isohost:host:1}, schema {@code host-config.xsd} in the
@@ -45,125 +37,55 @@ public record HostConfig(DaemonSettings settings, List<String> resources, List<S
         return new HostConfig(DaemonSettings.defaults(), List.of(), List.of());
     }
 
+    private static final XmlConfigReader READER =
+            XmlConfigReader.forSchema(HostConfig.class.getResource("host-config.xsd"), NAMESPACE, "isohost");
+
     public static HostConfig read(Path file) throws InvalidConfig {
-        if (!Files.isReadable(file)) {
-            throw new InvalidConfig(file + ": no such file, or not readable");
-        }
-        List<String> problems = new ArrayList<>();
-        Document doc;
+        XmlElement root;
         try {
-            var dbf = DocumentBuilderFactory.newInstance();
-            dbf.setNamespaceAware(true);
-            dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            dbf.setXIncludeAware(false);
-            dbf.setExpandEntityReferences(false);
-            var builder = dbf.newDocumentBuilder();
-            builder.setErrorHandler(collect(file, problems));
-            doc = builder.parse(file.toFile());
-            var schemaFactory = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
-            schemaFactory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            schemaFactory.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-            var schema = schemaFactory.newSchema(HostConfig.class.getResource("host-config.xsd"));
-            var validator = schema.newValidator();
-            validator.setErrorHandler(collect(file, problems));
-            // validate the file itself so that errors carry its line and column
-            validator.validate(new javax.xml.transform.stream.StreamSource(file.toFile()));
-        } catch (SAXParseException e) {
-            if (problems.isEmpty()) {
-                problems.add(where(file, e) + e.getMessage());
-            }
-            throw new InvalidConfig(String.join("\n", problems));
-        } catch (SAXException | IOException | javax.xml.parsers.ParserConfigurationException e) {
-            throw new InvalidConfig(file + ": " + e.getMessage());
+            root = READER.read(file);
+        } catch (XmlConfigException e) {
+            throw new InvalidConfig(e.getMessage());
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidConfig(String.join("\n", problems));
-        }
+        Path base = file.toAbsolutePath().getParent();
         DaemonSettings s = DaemonSettings.defaults();
-        Element server = child(doc.getDocumentElement(), "server");
-        try {
-            if (server != null) {
-                String address = server.getAttribute("address");
-                Path data = text(server, "data-directory") == null ? s.dataDirectory()
-                        : file.toAbsolutePath().getParent().resolve(text(server, "data-directory"));
-                int admin = intText(server, "admin-port", s.adminPort());
-                int jmx = intText(server, "jmx-port", s.jmxPort());
-                Element range = child(server, "container-ports");
-                int first = range == null ? s.firstContainerPort() : Integer.parseInt(range.getAttribute("first"));
-                int last = range == null ? s.lastContainerPort() : Integer.parseInt(range.getAttribute("last"));
-                int router = intText(server, "router-port", s.routerPort());
-                s = new DaemonSettings(data, address.isEmpty() ? s.bindAddress() : address, admin, jmx, first, last, router);
+        Optional<XmlElement> server = root.child("server");
+        if (server.isPresent()) {
+            XmlElement e = server.get();
+            Optional<XmlElement> range = e.child("container-ports");
+            try {
+                s = new DaemonSettings(e.child("data-directory").map(d -> base.resolve(d.text())).orElse(s.dataDirectory()),
+                        e.attribute("address").filter(a -> !a.isEmpty()).orElse(s.bindAddress()),
+                        intText(e, "admin-port", s.adminPort()), intText(e, "jmx-port", s.jmxPort()),
+                        range.map(r -> r.integer("first", 0)).orElse(s.firstContainerPort()),
+                        range.map(r -> r.integer("last", 0)).orElse(s.lastContainerPort()),
+                        intText(e, "router-port", s.routerPort()));
+            } catch (IllegalArgumentException x) {
+                throw new InvalidConfig(e.problem(x.getMessage()).toString());
             }
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfig(file + ": " + e.getMessage());
         }
         List<String> resources = new ArrayList<>();
         List<String> definitions = new ArrayList<>();
-        Element res = child(doc.getDocumentElement(), "resources");
-        if (res != null) {
-            for (Node n = res.getFirstChild(); n != null; n = n.getNextSibling()) {
-                if (n instanceof Element e) {
-                    if (e.getLocalName().equals("resource")) {
-                        resources.add(e.getAttribute("name"));
-                    } else {
-                        definitions.add(e.getAttribute("class"));
-                    }
-                }
+        for (XmlElement e : root.child("resources").map(XmlElement::children).orElse(List.of())) {
+            if (e.name().equals("resource")) {
+                resources.add(e.required("name"));
+            } else {
+                definitions.add(e.required("class"));
             }
         }
-        Element lb = child(doc.getDocumentElement(), "load-balancer");
+        Optional<XmlElement> lb = root.child("load-balancer");
         io.isohost.lb.BalancerConfig balancer;
         try {
-            balancer = io.isohost.lb.LbCommand.balancerSettings(lb, lb == null || lb.getAttribute("strategy").isEmpty()
-                    ? "server-load" : lb.getAttribute("strategy"));
+            balancer = io.isohost.lb.LbCommand.balancerSettings(lb.orElse(null),
+                    lb.map(e -> e.required("strategy")).orElse("server-load"));
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfig(file + ": load-balancer: " + e.getMessage());
+            throw new InvalidConfig(e.getMessage());
         }
-        Element triad = child(doc.getDocumentElement(), "triad");
-        java.util.Optional<Path> triadConfig = triad == null ? java.util.Optional.empty()
-                : java.util.Optional.of(file.toAbsolutePath().getParent().resolve(triad.getAttribute("config")));
+        Optional<Path> triadConfig = root.child("triad").map(t -> base.resolve(t.required("config")));
         return new HostConfig(s, List.copyOf(resources), List.copyOf(definitions), balancer, triadConfig);
     }
 
-    private static ErrorHandler collect(Path file, List<String> problems) {
-        return new ErrorHandler() {
-            @Override
-            public void warning(SAXParseException e) {
-            }
-
-            @Override
-            public void error(SAXParseException e) {
-                problems.add(where(file, e) + e.getMessage());
-            }
-
-            @Override
-            public void fatalError(SAXParseException e) throws SAXException {
-                problems.add(where(file, e) + e.getMessage());
-                throw e;
-            }
-        };
-    }
-
-    private static String where(Path file, SAXParseException e) {
-        return file + ":" + e.getLineNumber() + ":" + e.getColumnNumber() + ": ";
-    }
-
-    private static Element child(Element parent, String name) {
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && name.equals(e.getLocalName())) {
-                return e;
-            }
-        }
-        return null;
-    }
-
-    private static String text(Element parent, String name) {
-        Element e = child(parent, name);
-        return e == null ? null : e.getTextContent().strip();
-    }
-
-    private static int intText(Element parent, String name, int dflt) {
-        String t = text(parent, name);
-        return t == null ? dflt : Integer.parseInt(t);
+    private static int intText(XmlElement parent, String name, int dflt) {
+        return parent.child(name).map(e -> Integer.parseInt(e.text())).orElse(dflt);
     }
 }

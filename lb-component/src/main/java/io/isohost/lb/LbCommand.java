@@ -1,29 +1,20 @@
 package io.isohost.lb;
 
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.xml.sax.ErrorHandler;
-import org.xml.sax.SAXException;
-import org.xml.sax.SAXParseException;
+import io.isohost.xml.XmlConfigException;
+import io.isohost.xml.XmlConfigReader;
+import io.isohost.xml.XmlElement;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.transform.stream.StreamSource;
-import javax.xml.validation.SchemaFactory;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -87,119 +78,58 @@ public final class LbCommand implements Callable<Integer> {
         }
     }
 
+    private static final XmlConfigReader READER =
+            XmlConfigReader.forSchema(LbCommand.class.getResource("lb-1.xsd"), "urn:isohost:lb:1", "load-balancer");
+
     /** Reads and validates a configuration; problems are reported as {@code FILE:LINE:COLUMN: message}. */
     public static LbConfig read(Path file) {
-        if (!Files.isReadable(file)) {
-            throw new IllegalArgumentException(file + ": no such file, or not readable");
-        }
-        List<String> problems = new ArrayList<>();
-        ErrorHandler collect = new ErrorHandler() {
-            @Override
-            public void warning(SAXParseException e) {
-            }
-
-            @Override
-            public void error(SAXParseException e) {
-                problems.add(file + ":" + e.getLineNumber() + ":" + e.getColumnNumber() + ": " + e.getMessage());
-            }
-
-            @Override
-            public void fatalError(SAXParseException e) throws SAXException {
-                error(e);
-                throw e;
-            }
-        };
-        Element root;
+        XmlElement root;
         try {
-            var dbf = DocumentBuilderFactory.newInstance();
-            dbf.setNamespaceAware(true);
-            dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            var builder = dbf.newDocumentBuilder();
-            builder.setErrorHandler(collect);
-            root = builder.parse(file.toFile()).getDocumentElement();
-            var sf = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
-            var validator = sf.newSchema(LbCommand.class.getResource("lb-1.xsd")).newValidator();
-            validator.setErrorHandler(collect);
-            validator.validate(new StreamSource(file.toFile()));
-        } catch (SAXException | java.io.IOException | javax.xml.parsers.ParserConfigurationException e) {
-            if (problems.isEmpty()) {
-                problems.add(file + ": " + e.getMessage());
-            }
-            throw new IllegalArgumentException(String.join("\n", problems));
+            root = READER.read(file);
+        } catch (XmlConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("\n", problems));
-        }
-        var config = balancerSettings(child(root, "settings").orElse(null), attr(root, "strategy", "server-load"));
+        var config = balancerSettings(root.child("settings").orElse(null), root.required("strategy"));
         List<Route> routes = new ArrayList<>();
-        for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && e.getLocalName().equals("route")) {
-                List<String> patterns = new ArrayList<>();
-                List<Endpoint> backends = new ArrayList<>();
-                for (Node c = e.getFirstChild(); c != null; c = c.getNextSibling()) {
-                    if (c instanceof Element ce) {
-                        if (ce.getLocalName().equals("url-pattern")) {
-                            patterns.add(ce.getTextContent().strip());
-                        } else {
-                            backends.add(new Endpoint(URI.create(ce.getAttribute("url")), ce.getAttribute("id"),
-                                    Integer.parseInt(attr(ce, "load-balance-weight", "100"))));
-                        }
-                    }
-                }
-                routes.add(new Route(new RouteKey(STANDALONE_SERVICE, e.getAttribute("component")), patterns, backends));
+        for (XmlElement e : root.children("route")) {
+            List<String> patterns = e.children("url-pattern").stream().map(XmlElement::text).toList();
+            List<Endpoint> backends = new ArrayList<>();
+            for (XmlElement b : e.children("backend")) {
+                backends.add(new Endpoint(URI.create(b.required("url")), b.required("id"), b.integer("load-balance-weight", 100)));
             }
+            routes.add(new Route(new RouteKey(STANDALONE_SERVICE, e.required("component")), patterns, backends));
         }
-        return new LbConfig(attr(root, "address", "127.0.0.1"), Integer.parseInt(attr(root, "port", "8080")), config, routes);
+        return new LbConfig(root.required("address"), root.integer("port", 8080), config, routes);
     }
 
     /**
-     * Balancer settings from an element carrying Resin's attribute names ({@code load-balance-*},
-     * limits, queue) and {@code tenant-queue-share} children, as lb-1.xsd and host-config.xsd
-     * declare them; what is absent keeps its default. {@code settings} may be null.
+     * Balancer settings from an element of the schemas' one {@code balancerSettings} type
+     * (load-balancer-1.xsd: Resin's {@code load-balance-*} names, limits, queue, {@code tenant-queue-share}
+     * children), the standalone balancer's {@code <settings>} or the host's {@code <load-balancer>};
+     * what is absent keeps its default. {@code settings} may be null. A rule the schema cannot express
+     * (tenants' shares adding up to more than 1) is refused as {@code FILE:LINE:COLUMN: message}.
      */
-    public static BalancerConfig balancerSettings(Element s, String strategy) {
+    public static BalancerConfig balancerSettings(XmlElement s, String strategy) {
         BalancerConfig d = BalancerConfig.defaults();
+        if (s == null) {
+            return d.withStrategy(Strategy.parse(strategy));
+        }
         java.util.Map<String, Double> shares = new java.util.LinkedHashMap<>();
-        for (Node n = s == null ? null : s.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && e.getLocalName().equals("tenant-queue-share")) {
-                shares.put(e.getAttribute("tenant"), Double.parseDouble(e.getAttribute("share")));
-            }
+        for (XmlElement e : s.children("tenant-queue-share")) {
+            shares.put(e.required("tenant"), Double.parseDouble(e.required("share")));
         }
-        return new BalancerConfig(Strategy.parse(strategy),
-                duration(s, "load-balance-connect-timeout", d.connectTimeout()), duration(s, "load-balance-recover-time", d.recoverTime()),
-                duration(s, "load-balance-idle-time", d.idleTime()), duration(s, "load-balance-warmup-time", d.warmupTime()),
-                duration(s, "response-timeout", d.responseTimeout()), integer(s, "initial-limit", d.initialLimit()),
-                integer(s, "min-limit", d.minLimit()), integer(s, "max-limit", d.maxLimit()),
-                integer(s, "queue-capacity", d.queueCapacity()), duration(s, "queue-timeout", d.queueTimeout()),
-                integer(s, "eject-after-errors", d.ejectAfterErrors()), d.maxTries(), d.maxRequestBytes(), shares);
-    }
-
-    private static Optional<Element> child(Element parent, String name) {
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && e.getLocalName().equals(name)) {
-                return Optional.of(e);
-            }
+        try {
+            return new BalancerConfig(Strategy.parse(strategy),
+                    s.duration("load-balance-connect-timeout").orElse(d.connectTimeout()),
+                    s.duration("load-balance-recover-time").orElse(d.recoverTime()),
+                    s.duration("load-balance-idle-time").orElse(d.idleTime()),
+                    s.duration("load-balance-warmup-time").orElse(d.warmupTime()),
+                    s.duration("response-timeout").orElse(d.responseTimeout()), s.integer("initial-limit", d.initialLimit()),
+                    s.integer("min-limit", d.minLimit()), s.integer("max-limit", d.maxLimit()),
+                    s.integer("queue-capacity", d.queueCapacity()), s.duration("queue-timeout").orElse(d.queueTimeout()),
+                    s.integer("eject-after-errors", d.ejectAfterErrors()), d.maxTries(), d.maxRequestBytes(), shares);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(s.problem(e.getMessage()).toString(), e);
         }
-        return Optional.empty();
-    }
-
-    private static String attr(Element e, String name, String dflt) {
-        return e == null || !e.hasAttribute(name) ? dflt : e.getAttribute(name);
-    }
-
-    private static int integer(Element e, String name, int dflt) {
-        return Integer.parseInt(attr(e, name, Integer.toString(dflt)));
-    }
-
-    private static Duration duration(Element e, String name, Duration dflt) {
-        String v = attr(e, name, null);
-        if (v == null) {
-            return dflt;
-        }
-        if (v.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-        }
-        long n = Long.parseLong(v.substring(0, v.length() - 1));
-        return v.endsWith("m") ? Duration.ofMinutes(n) : Duration.ofSeconds(n);
     }
 }

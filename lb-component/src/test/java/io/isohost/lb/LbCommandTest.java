@@ -1,5 +1,6 @@
 package io.isohost.lb;
 
+import io.isohost.testing.HostileXml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,5 +52,25 @@ class LbCommandTest {
         assertEquals(2, LbCommand.run(new String[]{"--config", f.toString()}, new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err)));
         assertTrue(err.toString().contains("nothing started"));
+    }
+
+    @Test
+    void hostileFilesAreRefusedWhereTheyStartAndReachNothing() throws Exception {
+        Path secret = tmp.resolve("secret.txt");
+        Files.writeString(secret, "THE-SECRET-CONTENT");
+        Path file = tmp.resolve("hostile.xml");
+        try (var probe = new HostileXml.Probe()) {
+            for (String attack : HostileXml.refusedAtDoctype("load-balancer", "urn:isohost:lb:1", secret, probe)) {
+                Files.writeString(file, attack);
+                var e = assertThrows(IllegalArgumentException.class, () -> LbCommand.read(file));
+                assertTrue(e.getMessage().startsWith(file + ":2:"), e.getMessage());
+                assertTrue(e.getMessage().contains("DOCTYPE is not allowed"), e.getMessage());
+                assertFalse(e.getMessage().contains("THE-SECRET-CONTENT"), e.getMessage());
+            }
+            assertFalse(probe.contacted(), "the balancer's reader fetched an external entity or DTD");
+        }
+        Files.writeString(file, HostileXml.padded("<load-balancer xmlns=\"urn:isohost:lb:1\"/>", 1024 * 1024 + 1));
+        var e = assertThrows(IllegalArgumentException.class, () -> LbCommand.read(file));
+        assertTrue(e.getMessage().startsWith(file + ": the file is larger than 1048576 bytes"), e.getMessage());
     }
 }

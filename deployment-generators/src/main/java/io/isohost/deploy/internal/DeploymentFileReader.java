@@ -6,15 +6,13 @@ import io.isohost.deploy.GeneratorException;
 import io.isohost.deploy.HostedComponent;
 import io.isohost.descriptor.ComponentDescriptor;
 import io.isohost.descriptor.ContainerShape;
-import io.isohost.descriptor.DescriptorProblem;
 import io.isohost.descriptor.EmbeddedComponentDescriptor;
 import io.isohost.descriptor.ServiceDescriptor;
-import io.isohost.descriptor.internal.ValidatingReader;
-import io.isohost.descriptor.internal.XmlElement;
+import io.isohost.xml.XmlConfigException;
+import io.isohost.xml.XmlConfigReader;
+import io.isohost.xml.XmlElement;
+import io.isohost.xml.XmlProblem;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,71 +26,68 @@ import java.util.stream.Collectors;
 /** Reads a hand-written deployment map and checks it against the service it deploys. */
 public final class DeploymentFileReader {
     public static final String NAMESPACE = "urn:isohost:deployment:1";
-    private static final ValidatingReader READER =
-            new ValidatingReader("/io/isohost/deploy/deployment-1.xsd", NAMESPACE, "deployment");
+    private static final XmlConfigReader READER = XmlConfigReader.forSchema(
+            DeploymentFileReader.class.getResource("/io/isohost/deploy/deployment-1.xsd"), NAMESPACE, "deployment");
 
     private DeploymentFileReader() {
     }
 
     public static Deployment read(Path file, ServiceDescriptor service) {
-        String source = file.toString();
-        ValidatingReader.Result result;
-        try (InputStream in = Files.newInputStream(file)) {
-            result = READER.read(in, source);
-        } catch (IOException e) {
-            throw new GeneratorException("cannot read the deployment map " + file + ": " + e);
+        XmlElement root;
+        try {
+            root = READER.read(file);
+        } catch (XmlConfigException e) {
+            throw new GeneratorException("the deployment map is not valid:\n" + e.getMessage());
         }
-        List<DescriptorProblem> problems = new ArrayList<>(result.problems());
+        List<XmlProblem> problems = new ArrayList<>();
         List<ContainerPlan> containers = new ArrayList<>();
-        if (result.valid()) {
-            Set<String> ids = new HashSet<>();
-            Map<String, String> statefulAt = new HashMap<>();
-            for (XmlElement c : result.root().children("container")) {
-                String id = c.required("id");
-                if (!ids.add(id)) {
-                    problems.add(at(source, c, "container '" + id + "' appears twice"));
-                }
-                ContainerShape shape = service.shapes().get(c.required("shape"));
-                if (shape == null) {
-                    problems.add(at(source, c, "shape '" + c.required("shape") + "' is not defined by service '"
-                            + service.name() + "'; defined shapes: " + String.join(", ", service.shapes().keySet())));
-                }
-                List<HostedComponent> hosted = new ArrayList<>();
-                Set<String> names = new HashSet<>();
-                for (XmlElement h : c.children("component")) {
-                    hosted(source, service, id, h, statefulAt, problems).ifPresent(x -> {
-                        if (names.add(x.component())) {
-                            hosted.add(x);
-                        } else {
-                            problems.add(at(source, h, "container '" + id + "' hosts '" + x.component() + "' twice"));
-                        }
-                    });
-                }
-                if (shape != null) {
-                    containers.add(new ContainerPlan(id, shape, hosted));
-                }
+        Set<String> ids = new HashSet<>();
+        Map<String, String> statefulAt = new HashMap<>();
+        for (XmlElement c : root.children("container")) {
+            String id = c.required("id");
+            if (!ids.add(id)) {
+                problems.add(c.problem("container '" + id + "' appears twice"));
+            }
+            ContainerShape shape = service.shapes().get(c.required("shape"));
+            if (shape == null) {
+                problems.add(c.problem("shape '" + c.required("shape") + "' is not defined by service '"
+                        + service.name() + "'; defined shapes: " + String.join(", ", service.shapes().keySet())));
+            }
+            List<HostedComponent> hosted = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            for (XmlElement h : c.children("component")) {
+                hosted(service, id, h, statefulAt, problems).ifPresent(x -> {
+                    if (names.add(x.component())) {
+                        hosted.add(x);
+                    } else {
+                        problems.add(h.problem("container '" + id + "' hosts '" + x.component() + "' twice"));
+                    }
+                });
+            }
+            if (shape != null) {
+                containers.add(new ContainerPlan(id, shape, hosted));
             }
         }
         if (!problems.isEmpty()) {
             throw new GeneratorException("the deployment map is not valid:\n"
-                    + problems.stream().map(DescriptorProblem::toString).collect(Collectors.joining("\n")));
+                    + problems.stream().map(XmlProblem::toString).collect(Collectors.joining("\n")));
         }
         return new Deployment(service.name(), containers);
     }
 
-    private static Optional<HostedComponent> hosted(String source, ServiceDescriptor service, String container,
+    private static Optional<HostedComponent> hosted(ServiceDescriptor service, String container,
                                                     XmlElement h, Map<String, String> statefulAt,
-                                                    List<DescriptorProblem> problems) {
+                                                    List<XmlProblem> problems) {
         String name = h.required("name");
         Optional<ComponentDescriptor> component = service.component(name);
         if (component.isEmpty()) {
-            problems.add(at(source, h, "component '" + name + "' is not a component of service '" + service.name() + "'"));
+            problems.add(h.problem("component '" + name + "' is not a component of service '" + service.name() + "'"));
             return Optional.empty();
         }
         if (!component.get().replication().replicable()) {
             String first = statefulAt.putIfAbsent(name, container);
             if (first != null) {
-                problems.add(at(source, h, "stateful component '" + name + "' is already placed in container '" + first + "'"));
+                problems.add(h.problem("stateful component '" + name + "' is already placed in container '" + first + "'"));
             }
         }
         Set<String> allowed = new HashSet<>();
@@ -106,13 +101,9 @@ public final class DeploymentFileReader {
             if (allowed.contains(e.required("name"))) {
                 chosen.add(e.required("name"));
             } else {
-                problems.add(at(source, e, "'" + e.required("name") + "' is not an embedded component of '" + name + "'"));
+                problems.add(e.problem("'" + e.required("name") + "' is not an embedded component of '" + name + "'"));
             }
         }
         return Optional.of(HostedComponent.of(name, chosen));
-    }
-
-    private static DescriptorProblem at(String source, XmlElement e, String message) {
-        return new DescriptorProblem(source, e.line(), e.column(), message);
     }
 }

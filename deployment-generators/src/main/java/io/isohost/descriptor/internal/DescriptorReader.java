@@ -14,9 +14,9 @@ import io.isohost.descriptor.ReplicaSetup;
 import io.isohost.descriptor.ServiceDescriptor;
 import io.isohost.descriptor.ServletDescriptor;
 import io.isohost.descriptor.Sla;
+import io.isohost.xml.XmlElement;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -212,8 +212,8 @@ public final class DescriptorReader {
                     continue;
                 }
                 slas.add(new Sla(component, s.attribute("min-rate").map(Double::parseDouble),
-                        s.attribute("max-mean-response").map(DescriptorReader::duration),
-                        s.attribute("max-p99-response").map(DescriptorReader::duration),
+                        s.duration("max-mean-response"),
+                        s.duration("max-p99-response"),
                         s.attribute("priority").map(this::intValue).orElse(0)));
             } else {
                 String than = s.required("than");
@@ -308,14 +308,6 @@ public final class DescriptorReader {
         };
         String digits = factor == 1 ? text : text.substring(0, text.length() - 1);
         return Long.parseLong(digits) * factor;
-    }
-
-    private static Duration duration(String text) {
-        if (text.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
-        }
-        long amount = Long.parseLong(text.substring(0, text.length() - 1));
-        return text.endsWith("s") ? Duration.ofSeconds(amount) : Duration.ofMinutes(amount);
     }
 
     private void problem(XmlElement at, String message) {

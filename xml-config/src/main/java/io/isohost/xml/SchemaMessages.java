@@ -1,4 +1,4 @@
-package io.isohost.descriptor.internal;
+package io.isohost.xml;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,6 +34,10 @@ final class SchemaMessages {
     private static final Pattern BOUND_FACET = Pattern.compile("cvc-(min|max)(Inclusive|Exclusive)-valid: Value '.*' is not facet-valid with respect to \\w+ '([^']*)'.*", Pattern.DOTALL);
     private static final Pattern LENGTH_FACET = Pattern.compile("cvc-(min|max)Length-valid: .*", Pattern.DOTALL);
     private static final Pattern DATATYPE_FACET = Pattern.compile("cvc-datatype-valid\\.1\\.2\\.[0-9]: '.*' is not a valid value for '([^']+)'\\.", Pattern.DOTALL);
+
+    private static final int EXCERPT = 40;
+    private static final int MESSAGE = 400;
+    private static final Pattern QUOTED = Pattern.compile("(['\"])(.*?)\\1", Pattern.DOTALL);
 
     private SchemaMessages() {
     }
@@ -84,9 +88,25 @@ final class SchemaMessages {
     /** A message about XML that is not well formed. */
     static String describeMalformed(String message) {
         if (message.contains("DOCTYPE is disallowed")) {
-            return "a DOCTYPE is not allowed (descriptors may not declare entities)";
+            return "a DOCTYPE is not allowed (configuration files may not declare entities or refer to outside documents)";
         }
         return "the XML is not well formed: " + message;
+    }
+
+    /**
+     * The message with every quoted value longer than {@link #EXCERPT} characters cut short, and the
+     * whole cut to {@link #MESSAGE} characters, so that a problem never repeats a large part of the file.
+     */
+    static String shorten(String message) {
+        Matcher m = QUOTED.matcher(message);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = m.group(2);
+            String cut = value.length() <= EXCERPT ? value : value.substring(0, EXCERPT) + "...";
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + cut + m.group(1)));
+        }
+        m.appendTail(out);
+        return out.length() <= MESSAGE ? out.toString() : out.substring(0, MESSAGE) + "...";
     }
 
     private static String reason(String facet) {
