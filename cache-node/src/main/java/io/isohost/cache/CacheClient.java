@@ -61,7 +61,11 @@ public final class CacheClient {
         public static final Expiry DEFAULT = new Expiry(null, null, false);
     }
 
-    private record Local(MNode m, byte[] value, long checkedNanos, long leaseUntilNanos) {
+    /**
+     * A near copy. How long it is trusted (local read timeout, lease) is measured on the monotonic nanosecond
+     * timer; when the entry itself expires (expire and idle timeouts) on the triad's clock, as the owner measures it.
+     */
+    private record Local(MNode m, byte[] value, long checkedNanos, long leaseUntilNanos, long checkedMillis) {
     }
 
     private final TriadClient client;
@@ -147,14 +151,17 @@ public final class CacheClient {
 
     private boolean trusted(Local l, long now) {
         MNode m = l.m;
-        long age = now - l.checkedNanos;
-        if (m.idleTimeout() >= 0 && age >= m.idleTimeout() * 250_000L) {
-            return false; // the owner only sees reads that reach it: keep idle expiry honest
-        }
-        if (age >= localNanos && now - l.leaseUntilNanos >= 0) {
+        if (now - l.checkedNanos >= localNanos && now - l.leaseUntilNanos >= 0) {
             return false;
         }
-        return m.expireTimeout() < 0 || System.currentTimeMillis() < m.modifiedTime() + m.expireTimeout();
+        if (m.idleTimeout() < 0 && m.expireTimeout() < 0) {
+            return true;
+        }
+        long millis = client.clock().millis();
+        if (m.idleTimeout() >= 0 && millis - l.checkedMillis >= m.idleTimeout() / 4) {
+            return false; // the owner only sees reads that reach it: keep idle expiry honest
+        }
+        return m.expireTimeout() < 0 || millis < m.modifiedTime() + m.expireTimeout();
     }
 
     private void remember(Hash kh, MNode m, byte[] value, long now, boolean lease, long rev, int server) {
@@ -162,7 +169,7 @@ public final class CacheClient {
             return;
         }
         boolean trustLease = lease && client.isSubscribed(server) && revocations.get() == rev;
-        Local fresh = new Local(m, value, now, trustLease ? now + leaseNanos : now);
+        Local fresh = new Local(m, value, now, trustLease ? now + leaseNanos : now, client.clock().millis());
         // an answer that was overtaken by a newer one (another thread's write) must not replace it
         near.asMap().merge(kh, fresh, (old, neu) -> neu.m.compareVersion(old.m) >= 0 ? neu : old);
     }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,7 @@ public final class TriadClient implements AutoCloseable {
     private final List<InetSocketAddress> members;
     private final byte[] secret;
     private final Duration timeout;
+    private final InstantSource clock;
     private final long clientId;
     private final AtomicLong seq = new AtomicLong();
     private final List<ConcurrentLinkedDeque<Conn>> pools = new ArrayList<>();
@@ -55,13 +57,14 @@ public final class TriadClient implements AutoCloseable {
     private final Set<String> watched = ConcurrentHashMap.newKeySet();
     private volatile boolean open = true;
 
-    private TriadClient(List<InetSocketAddress> members, byte[] secret, Duration timeout) {
+    private TriadClient(List<InetSocketAddress> members, byte[] secret, Duration timeout, InstantSource clock) {
         if (members.size() != 1 && members.size() != 3) {
             throw new IllegalArgumentException("a triad has 1 or 3 members, not " + members.size());
         }
         this.members = List.copyOf(members);
         this.secret = secret.clone();
         this.timeout = timeout;
+        this.clock = clock;
         long id;
         do {
             id = new SecureRandom().nextLong();
@@ -79,7 +82,15 @@ public final class TriadClient implements AutoCloseable {
 
     /** Members in the triad's fixed order, the cluster secret, and how long one operation may take through failover. */
     public static TriadClient connect(List<InetSocketAddress> members, byte[] secret, Duration timeout) {
-        return new TriadClient(members, secret, timeout);
+        return connect(members, secret, timeout, InstantSource.system());
+    }
+
+    /**
+     * As {@link #connect(List, byte[], Duration)}, with the clock near copies expire by; it must agree with the
+     * servers' (tests give both the same controllable one).
+     */
+    public static TriadClient connect(List<InetSocketAddress> members, byte[] secret, Duration timeout, InstantSource clock) {
+        return new TriadClient(members, secret, timeout, clock);
     }
 
     public static TriadClient connect(List<InetSocketAddress> members, byte[] secret) {
@@ -88,7 +99,15 @@ public final class TriadClient implements AutoCloseable {
 
     /** A client for the triad a server configuration describes. */
     public static TriadClient connect(TriadConfig cfg) {
-        return connect(cfg.members().stream().map(TriadConfig.Member::address).toList(), cfg.secret());
+        return connect(cfg, InstantSource.system());
+    }
+
+    public static TriadClient connect(TriadConfig cfg, InstantSource clock) {
+        return connect(cfg.members().stream().map(TriadConfig.Member::address).toList(), cfg.secret(), Duration.ofSeconds(10), clock);
+    }
+
+    InstantSource clock() {
+        return clock;
     }
 
     public long clientId() {

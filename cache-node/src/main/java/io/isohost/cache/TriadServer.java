@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -40,7 +41,12 @@ public final class TriadServer implements AutoCloseable {
      * repository configured and a repository port for this member, it also serves the deployment repository.
      */
     public static TriadServer start(TriadConfig config) throws IOException {
-        Node node = new Node(config);
+        return start(config, InstantSource.system());
+    }
+
+    /** As {@link #start(TriadConfig)}, with the clock entries expire and leases end by (tests advance one). */
+    public static TriadServer start(TriadConfig config, InstantSource clock) throws IOException {
+        Node node = new Node(config, clock);
         DeploymentRepository repo = null;
         RepositoryServer http = null;
         try {

@@ -16,10 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Expire and idle timeouts, the local read timeout, and leases with their revocation. */
+/**
+ * Expire and idle timeouts, the local read timeout, and leases with their revocation. Servers and clients share a
+ * {@link TestClock}: expiry is reached by advancing it, not by sleeping.
+ */
 class ExpiryLeaseTest {
     @TempDir
     static Path dir;
+    static final TestClock clock = new TestClock();
     static TriadConfig cfg;
     static List<TriadServer> servers;
 
@@ -31,7 +35,7 @@ class ExpiryLeaseTest {
                 "leased", CacheConfig.of("leased").withLocalReadTimeout(Duration.ZERO),
                 "unleased", CacheConfig.of("unleased").withLeaseTimeout(null).withLocalReadTimeout(Duration.ZERO),
                 "local", CacheConfig.of("local").withLeaseTimeout(null).withLocalReadTimeout(Duration.ofMillis(1000))), false);
-        servers = TriadTesting.startAll(cfg);
+        servers = TriadTesting.startAll(cfg, clock);
     }
 
     @AfterAll
@@ -45,13 +49,13 @@ class ExpiryLeaseTest {
 
     @Test
     void anEntryExpiresAfterItsExpireTimeout() throws Exception {
-        try (TriadClient c = TriadClient.connect(cfg); TriadClient other = TriadClient.connect(cfg)) {
+        try (TriadClient c = TriadClient.connect(cfg, clock); TriadClient other = TriadClient.connect(cfg, clock)) {
             CacheClient cache = c.cache("expiring");
             assertEquals(Duration.ofMillis(800), cache.config().expireTimeout(), "settings come from the triad");
             cache.put(b("k"), b("v"));
             assertArrayEquals(b("v"), cache.get(b("k")));
             assertArrayEquals(b("v"), other.cache("expiring").get(b("k")));
-            Thread.sleep(1000);
+            clock.advance(Duration.ofMillis(1000));
             assertNull(cache.get(b("k")), "the near copy expires too");
             assertNull(other.cache("expiring").get(b("k")));
         }
@@ -61,29 +65,20 @@ class ExpiryLeaseTest {
     void expiredEntriesLeaveTheServersAndIdleOnesBecomeTombstones() throws Exception {
         // a triad of its own, so the other tests' entries do not count
         TriadConfig cfg = TriadTesting.config(3, dir.resolve("sweep"), ExpiryLeaseTest.cfg.caches(), false);
-        List<TriadServer> servers = TriadTesting.startAll(cfg);
-        int[] before = new int[3];
-        try (TriadClient c = TriadClient.connect(cfg)) {
+        List<TriadServer> servers = TriadTesting.startAll(cfg, clock);
+        try (TriadClient c = TriadClient.connect(cfg, clock)) {
             for (int i = 0; i < 20; i++) {
                 c.cache("expiring").put(b("gone" + i), b("v"));
             }
             c.cache("idle").put(b("idle-gone"), b("v"));
-            Thread.sleep(300);
-            for (TriadServer s : servers) {
-                assertTrue(s.entryCount() >= 20, "every server holds the entries at first");
-            }
-            // expire timeout 0.8 s + 1 s grace + the 1 s sweep; generous for a loaded machine
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            boolean swept = false;
-            while (!swept && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-                swept = true;
-                for (int i = 0; i < servers.size(); i++) {
-                    swept &= servers.get(i).entryCount() <= before[i] + 1;
-                }
-            }
-            assertTrue(swept, "expired entries were dropped on every server: before " + java.util.Arrays.toString(before)
-                    + ", now " + servers.stream().map(TriadServer::entryCount).toList());
+            assertTrue(eventually(() -> servers.stream().allMatch(s -> s.entryCount() >= 21)),
+                    "every server holds the entries at first (the third copy is asynchronous): "
+                            + servers.stream().map(TriadServer::entryCount).toList());
+            // past the expire timeout (0.8 s) and its 1 s grace, and the idle timeout (0.7 s); the sweep runs each second
+            clock.advance(Duration.ofSeconds(2));
+            assertTrue(eventually(() -> servers.stream().allMatch(s -> s.entryCount() <= 1)),
+                    "expired entries were dropped on every server, the idle one left as a tombstone: "
+                            + servers.stream().map(TriadServer::entryCount).toList());
             assertNull(c.cache("idle").get(b("idle-gone")));
         } finally {
             TriadTesting.closeAll(servers);
@@ -92,21 +87,21 @@ class ExpiryLeaseTest {
 
     @Test
     void readsKeepAnIdleEntryAliveAndItExpiresWithoutThem() throws Exception {
-        try (TriadClient c = TriadClient.connect(cfg)) {
+        try (TriadClient c = TriadClient.connect(cfg, clock)) {
             CacheClient cache = c.cache("idle");
             cache.put(b("k"), b("v"));
             for (int i = 0; i < 8; i++) {
-                Thread.sleep(150);
+                clock.advance(Duration.ofMillis(150));
                 assertArrayEquals(b("v"), cache.get(b("k")), "read " + i + " at " + (i + 1) * 150 + " ms");
             }
-            Thread.sleep(1100);
+            clock.advance(Duration.ofMillis(1100));
             assertNull(cache.get(b("k")));
         }
     }
 
     @Test
     void theLocalReadTimeoutBoundsHowLongANearCopyIsTrusted() throws Exception {
-        try (TriadClient a = TriadClient.connect(cfg); TriadClient b = TriadClient.connect(cfg)) {
+        try (TriadClient a = TriadClient.connect(cfg, clock); TriadClient b = TriadClient.connect(cfg, clock)) {
             CacheClient ca = a.cache("local");
             CacheClient cb = b.cache("local");
             ca.put(b("k"), b("1"));
@@ -122,7 +117,7 @@ class ExpiryLeaseTest {
 
     @Test
     void aLeaseHolderReadsLocallyUntilAnotherClientsWriteRevokesIt() throws Exception {
-        try (TriadClient a = TriadClient.connect(cfg); TriadClient b = TriadClient.connect(cfg)) {
+        try (TriadClient a = TriadClient.connect(cfg, clock); TriadClient b = TriadClient.connect(cfg, clock)) {
             awaitSubscribed(a);
             CacheClient ca = a.cache("leased");
             CacheClient cb = b.cache("leased");
@@ -148,7 +143,7 @@ class ExpiryLeaseTest {
 
     @Test
     void withoutALeaseEveryReadReChecksTheMNodeOnly() throws Exception {
-        try (TriadClient a = TriadClient.connect(cfg)) {
+        try (TriadClient a = TriadClient.connect(cfg, clock)) {
             CacheClient ca = a.cache("unleased");
             ca.put(b("k"), new byte[10_000]);
             long remote = ca.remoteReads();
@@ -157,6 +152,18 @@ class ExpiryLeaseTest {
             }
             assertEquals(remote + 10, ca.remoteReads());
         }
+    }
+
+    /** Whether the condition holds within 15 s (checked every 50 ms). */
+    private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
     }
 
     private static void awaitSubscribed(TriadClient c) throws InterruptedException {

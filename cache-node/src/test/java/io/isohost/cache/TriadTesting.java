@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,9 +56,14 @@ public final class TriadTesting {
     }
 
     public static List<TriadServer> startAll(TriadConfig cfg) throws Exception {
+        return startAll(cfg, InstantSource.system());
+    }
+
+    /** Every member of {@code cfg}, in this process, on one clock. */
+    public static List<TriadServer> startAll(TriadConfig cfg, InstantSource clock) throws Exception {
         List<TriadServer> out = new ArrayList<>();
         for (TriadConfig.Member m : cfg.members()) {
-            out.add(TriadServer.start(cfg.withServer(m.id(), cfg.dataDir().resolveSibling(m.id()))));
+            out.add(TriadServer.start(cfg.withServer(m.id(), cfg.dataDir().resolveSibling(m.id())), clock));
         }
         for (TriadServer s : out) {
             if (!s.awaitReady(Duration.ofSeconds(20))) {

@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Arrays;
@@ -87,6 +88,8 @@ public final class Node implements Closeable {
     }
 
     private final TriadConfig cfg;
+    /** The time entries expire, leases end and versions grow by; the system clock but in tests. */
+    private final InstantSource clock;
     private final int me;
     private final int n;
     private final Store store;
@@ -141,8 +144,9 @@ public final class Node implements Closeable {
     private int viewVersion;
     private ServerSocket server;
 
-    public Node(TriadConfig cfg) {
+    public Node(TriadConfig cfg, InstantSource clock) {
         this.cfg = cfg;
+        this.clock = clock;
         this.me = cfg.index();
         this.n = cfg.members().size();
         this.maxFrame = Math.max(cfg.maxValueBytes() + cfg.maxKeyBytes() + 64 * 1024, 4 * 1024 * 1024);
@@ -167,7 +171,7 @@ public final class Node implements Closeable {
         slotCount = slots;
         store = new Store(cfg.dataDir().resolve("store"), cfg.fsync());
         boot = store.nextBoot();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         long alive = store.lastAlive();
         if (alive > 0 && now - alive > TOMBSTONE_TTL_MS) {
             log.warn("triad server {} was away since {}, longer than tombstones are kept: starting empty",
@@ -429,7 +433,7 @@ public final class Node implements Closeable {
     }
 
     private long nextVersion(long old) {
-        long now = System.currentTimeMillis() * 1000;
+        long now = clock.millis() * 1000;
         return lastVersion.updateAndGet(v -> Math.max(Math.max(v + 1, old + 1), now));
     }
 
@@ -450,7 +454,7 @@ public final class Node implements Closeable {
             return redirect;
         }
         Entry e = entries.get(kh);
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         if (e == null || !e.m.live(now, e.accessTime)) {
             return status(Proto.NOT_FOUND);
         }
@@ -488,7 +492,7 @@ public final class Node implements Closeable {
     }
 
     private boolean grantLease(Hash kh, long client, long until) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         Lease l = leases.compute(kh, (k, old) -> old == null || old.until < now || old.client == client ? new Lease(client, until) : old);
         return l.client == client;
     }
@@ -503,7 +507,7 @@ public final class Node implements Closeable {
             return;
         }
         leases.remove(kh, l);
-        if (l.until < System.currentTimeMillis()) {
+        if (l.until < clock.millis()) {
             return;
         }
         pushAndWait(List.of(l.client), id -> new Buf().u8(Proto.LEASE_REVOKED).str(cache).raw(kh.bytes()).i64(id));
@@ -646,7 +650,7 @@ public final class Node implements Closeable {
                     return new Buf(earlier.length).raw(earlier); // a retry after a lost answer
                 }
                 Entry cur = entries.get(kh);
-                long now = System.currentTimeMillis();
+                long now = clock.millis();
                 MNode absent = MNode.absent(kh);
                 boolean present = cur != null && cur.m.live(now, cur.accessTime);
                 MNode old = present ? cur.m : absent;
@@ -926,7 +930,7 @@ public final class Node implements Closeable {
         if (!ready) {
             return status(Proto.RETRY);
         }
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         Buf b = status(Proto.OK);
         List<byte[]> out = new ArrayList<>();
         for (Entry e : entries.values()) {
@@ -1087,7 +1091,7 @@ public final class Node implements Closeable {
                 } else {
                     store.putAll(writes);
                 }
-                long now = System.currentTimeMillis();
+                long now = clock.millis();
                 for (Replica r : stored) {
                     entries.put(r.m().keyHash(), new Entry(r.cache(), r.key(), r.m(), now));
                 }
@@ -1331,7 +1335,7 @@ public final class Node implements Closeable {
                     ready = true;
                     joining = false;
                     viewVersion++;
-                    long now = System.currentTimeMillis();
+                    long now = clock.millis();
                     int mask = 0;
                     for (int s = 0; s < slotCount; s++) {
                         mask |= actingOwner(s) == me ? 1 << s : 0;
@@ -1413,7 +1417,7 @@ public final class Node implements Closeable {
                         }
                         continue;
                     }
-                    long now = System.currentTimeMillis();
+                    long now = clock.millis();
                     int mask = 0;
                     for (int s = 0; s < slotCount; s++) {
                         boolean own = actingOwner(s) == me;
@@ -1488,7 +1492,7 @@ public final class Node implements Closeable {
                     }
                     value = in.bytes();
                 }
-                apply(r.cache(), r.key(), m, value, System.currentTimeMillis());
+                apply(r.cache(), r.key(), m, value, clock.millis());
             }
             if (!newer.isEmpty()) {
                 log.info("server {} took {} newer entries from {}", me, newer.size(), p.index);
@@ -1511,14 +1515,14 @@ public final class Node implements Closeable {
      * values no m-node points at go, and the server records that it is alive.
      */
     private void sweeper() {
-        long lastGc = System.currentTimeMillis();
+        long lastGc = clock.millis();
         while (running) {
             sleepQuietly(1000);
             if (!running) {
                 return;
             }
             try {
-                long now = System.currentTimeMillis();
+                long now = clock.millis();
                 leases.values().removeIf(l -> l.until < now);
                 for (Entry e : entries.values()) {
                     MNode m = e.m;
@@ -1575,7 +1579,7 @@ public final class Node implements Closeable {
         ReentrantLock kl = writeLock(kh);
         kl.lock();
         try {
-            long now = System.currentTimeMillis();
+            long now = clock.millis();
             Entry cur = entries.get(kh);
             if (cur != e || cur.m.live(now, cur.accessTime) || ownerCheck(slot) != null) {
                 return;

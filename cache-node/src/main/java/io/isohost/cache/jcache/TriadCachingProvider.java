@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,12 +23,14 @@ import java.util.WeakHashMap;
  * The JSR-107 provider over a triad. Which triad: the properties given to {@link #getCacheManager(URI, ClassLoader, Properties)},
  * else the system properties of the same names: {@value #MEMBERS} (host:port,host:port,host:port in the triad's
  * order), {@value #SECRET_FILE} (the cluster secret) and optionally {@value #TIMEOUT} (milliseconds one operation
- * may take through failover).
+ * may take through failover). An embedding program may also put a {@link InstantSource} object under {@value #CLOCK}
+ * in the properties: the clock entries expire by (the servers' must agree; tests advance one instead of sleeping).
  */
 public final class TriadCachingProvider implements CachingProvider {
     public static final String MEMBERS = "isohost.triad.members";
     public static final String SECRET_FILE = "isohost.triad.secret-file";
     public static final String TIMEOUT = "isohost.triad.timeout-ms";
+    public static final String CLOCK = "isohost.triad.clock";
     private static final URI DEFAULT_URI = URI.create("urn:isohost:triad");
 
     private final Map<ClassLoader, Map<URI, TriadCacheManager>> managers = new WeakHashMap<>();
@@ -66,9 +69,13 @@ public final class TriadCachingProvider implements CachingProvider {
             }
             list.add(new InetSocketAddress(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1))));
         }
+        Object given = p.getOrDefault(CLOCK, InstantSource.system());
+        if (!(given instanceof InstantSource clock)) {
+            throw new CacheException(CLOCK + " must be a java.time.InstantSource, not " + given.getClass().getName());
+        }
         try {
             return TriadClient.connect(list, ConfigReader.readSecret(Path.of(secret)),
-                    Duration.ofMillis(Long.parseLong(p.getProperty(TIMEOUT, "10000"))));
+                    Duration.ofMillis(Long.parseLong(p.getProperty(TIMEOUT, "10000"))), clock);
         } catch (IllegalArgumentException e) {
             throw new CacheException(e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package io.isohost.cache.jcache;
 
 import io.isohost.cache.CacheClient;
+import io.isohost.cache.TestClock;
 import io.isohost.cache.TriadConfig;
 import io.isohost.cache.TriadServer;
 import io.isohost.cache.TriadTesting;
@@ -56,16 +57,19 @@ class TriadJCacheTest {
     static Path dir;
     static List<TriadServer> servers;
     static CacheManager manager;
+    /** The triad's and the managers' clock: expiry tests advance it instead of sleeping. */
+    static final TestClock clock = new TestClock();
 
     @BeforeAll
     static void start() throws Exception {
         TriadConfig cfg = TriadTesting.config(3, dir, Map.of(), true);
-        servers = TriadTesting.startAll(cfg);
+        servers = TriadTesting.startAll(cfg, clock);
         Path secret = dir.resolve("secret");
         Files.write(secret, cfg.secret());
         Properties p = new Properties();
         p.setProperty(TriadCachingProvider.MEMBERS, String.join(",", cfg.members().stream().map(m -> m.host() + ":" + m.port()).toList()));
         p.setProperty(TriadCachingProvider.SECRET_FILE, secret.toString());
+        p.put(TriadCachingProvider.CLOCK, clock);
         CachingProvider provider = Caching.getCachingProvider(TriadCachingProvider.class.getName());
         manager = provider.getCacheManager(URI.create("urn:isohost:triad:test"), TriadJCacheTest.class.getClassLoader(), p);
     }
@@ -152,20 +156,20 @@ class TriadJCacheTest {
         Cache<String, String> created = manager.createCache("created", new MutableConfiguration<String, String>()
                 .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 800))));
         created.put("k", "v");
-        Thread.sleep(400);
+        clock.advance(java.time.Duration.ofMillis(400));
         created.put("k", "v2"); // an update does not extend a created-expiry
         assertEquals("v2", created.get("k"));
-        Thread.sleep(500);
+        clock.advance(java.time.Duration.ofMillis(500));
         assertNull(created.get("k"));
 
         Cache<String, String> accessed = manager.createCache("accessed", new MutableConfiguration<String, String>()
                 .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 800))));
         accessed.put("k", "v");
         for (int i = 0; i < 5; i++) {
-            Thread.sleep(200);
+            clock.advance(java.time.Duration.ofMillis(200));
             assertEquals("v", accessed.get("k"), "reads keep an idle entry alive");
         }
-        Thread.sleep(1200);
+        clock.advance(java.time.Duration.ofMillis(1200));
         assertNull(accessed.get("k"));
     }
 
@@ -242,6 +246,13 @@ class TriadJCacheTest {
         }
     }
 
+    private static void awaitEvents(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Heard.EVENTS.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     void listenersHearOtherHostsChangesAndExpiries() throws Exception {
         MutableConfiguration<String, String> cfg = new MutableConfiguration<String, String>()
@@ -257,10 +268,9 @@ class TriadJCacheTest {
             Thread.sleep(300); // the watch reaches every server
             there.put("k", "1");
             there.put("k", "2");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (Heard.EVENTS.size() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            awaitEvents(2);
+            clock.advance(java.time.Duration.ofMillis(1500)); // past the idle timeout; the owner's sweep expires it
+            awaitEvents(3);
             assertEquals(List.of("CREATED k 1", "UPDATED k 2", "EXPIRED k 2"), Heard.EVENTS);
             assertNull(here.get("k"));
         } finally {
@@ -317,7 +327,7 @@ class TriadJCacheTest {
             there.put("read", "v");
             there.put("unread", "v");
             assertEquals("v", there.get("read"), "an access: the policy gives it 2 s from now");
-            Thread.sleep(1000);
+            clock.advance(java.time.Duration.ofMillis(1000));
             assertFalse(here.containsKey("unread"), "500 ms after its creation");
             assertTrue(here.containsKey("read"), "the access moved its deadline");
             there.put("read", "w"); // an update: the policy leaves the deadline where the access put it
