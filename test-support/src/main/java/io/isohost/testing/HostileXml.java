@@ -6,9 +6,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Documents that attack an XML reader, shaped for any root element and namespace, so that every kind
@@ -49,6 +54,33 @@ public final class HostileXml {
     public static List<String> refusedAtDoctype(String root, String namespace, Path secret, Probe probe) {
         return List.of(externalEntity(root, namespace, secret.toUri()), externalEntity(root, namespace, probe.uri("entity")),
                 externalDtd(root, namespace, probe.uri("dtd")), billionLaughs(root, namespace));
+    }
+
+    /**
+     * Tries every attack on a reader, each written to {@code dir/hostile.xml}: those of
+     * {@link #refusedAtDoctype} must be refused at line 2 saying a DOCTYPE is not allowed, without
+     * the local file's content and without contacting the network; {@code valid} padded past 1 MiB
+     * must be refused as too large. {@code refusal} reads the file and returns the refusal's message
+     * (failing the test if the file is accepted).
+     */
+    public static void assertRefusedByReader(Path dir, String root, String namespace, String valid,
+                                             Function<Path, String> refusal) throws IOException {
+        Path secret = dir.resolve("secret.txt");
+        Files.writeString(secret, "THE-SECRET-CONTENT");
+        Path file = dir.resolve("hostile.xml");
+        try (var probe = new Probe()) {
+            for (String attack : refusedAtDoctype(root, namespace, secret, probe)) {
+                Files.writeString(file, attack);
+                String message = refusal.apply(file);
+                assertTrue(message.startsWith(file + ":2:") || message.startsWith("hostile.xml:2:"), message);
+                assertTrue(message.contains("DOCTYPE is not allowed"), message);
+                assertFalse(message.contains("THE-SECRET-CONTENT"), message);
+            }
+            assertFalse(probe.contacted(), "the reader connected to " + probe.uri(""));
+        }
+        Files.writeString(file, padded(valid, 1024 * 1024 + 1));
+        String message = refusal.apply(file);
+        assertTrue(message.matches("(?s).*hostile\\.xml: the file is larger than 1048576 bytes.*"), message);
     }
 
     /** A valid document made larger than {@code bytes} by a comment at its end. */
