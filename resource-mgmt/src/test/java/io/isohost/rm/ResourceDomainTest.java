@@ -174,7 +174,7 @@ class ResourceDomainTest {
     @Test
     void quotasAreAddedRetunedAndRemovedThroughTheControlBean() {
         var d = registry.newDomain("c1", Resource.REQUESTS);
-        var control = new DomainControl(d, null);
+        var control = new DomainControl(d, (io.isohost.rm.policy.CpuArbiter) null);
         assertEquals(0.0, control.getRateLimit());
         control.setRateLimit(10);
         assertEquals(10.0, control.getRateLimit());

@@ -37,6 +37,9 @@ public interface ContainerHost extends AutoCloseable {
 
     CpuArbiter cpu();
 
+    /** Where operators' quota changes go from now on; by default they are applied at once. */
+    void keepQuotasWith(QuotaKeeper keeper);
+
     /** Adds a kind of isolate beyond the built-in {@code java}. */
     void addKind(IsolateKind kind);
 

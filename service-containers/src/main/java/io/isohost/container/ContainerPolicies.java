@@ -21,6 +21,18 @@ public record ContainerPolicies(Map<String, RateSpec> rates, double cpuShare, do
         rates = Map.copyOf(rates);
     }
 
+    /** These policies with the rate on {@code resource} set to {@code perSecond} (0 removes it), its burst and wait kept. */
+    public ContainerPolicies withRate(String resource, double perSecond) {
+        Map<String, RateSpec> next = new LinkedHashMap<>(rates);
+        if (perSecond == 0) {
+            next.remove(resource);
+        } else {
+            RateSpec old = rates.get(resource);
+            next.put(resource, old == null ? RateSpec.of(perSecond) : new RateSpec(perSecond, old.burst(), old.maxWait()));
+        }
+        return new ContainerPolicies(next, cpuShare, cpuGuarantee, maxConcurrency, allocationBytesPerSecond);
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -36,14 +36,18 @@ public interface ServiceContainer {
 
     List<ResourceDomain> domains();
 
-    /** Sets or retunes a rate quota; 0 removes it. Adds a domain for the resource if needed. */
-    void setRate(String resourceName, double perSecond);
+    /**
+     * Makes the container's policies equal {@code wanted} by difference: a policy whose value
+     * differs is retuned in place, a missing one added, one no longer wanted removed, an equal one
+     * left alone. Every value is checked first; a bad one changes nothing. Deployments, JMX and
+     * the admin API all end here, under the container's one lock.
+     *
+     * @return whether anything changed
+     */
+    boolean applyPolicies(ContainerPolicies wanted);
 
-    /** Sets or retunes the CPU share; 0 removes it. */
-    void setCpuShare(double fraction);
-
-    /** Sets or retunes the concurrency limit; 0 removes it. */
-    void setMaxConcurrency(int max);
+    /** An operator's quota change (0 removes the policy), handed to the host's {@link QuotaKeeper}. */
+    void setQuota(Quota quota);
 
     ContainerPolicies policies();
 

@@ -373,16 +373,77 @@ class ServiceContainerTest {
     void policiesRetuneWhileTheContainerServes() throws Exception {
         var c = host.create(ContainerConfig.leaf("c1", ContainerPolicies.NONE));
         c.install(servlet("hello", "demo.Hello", "/hello"));
-        c.setRate("rubis.tx", 5);
+        c.setQuota(new Quota.Rate("rubis.tx", 5));
         assertEquals(5.0, c.policies().rates().get("rubis.tx").perSecond());
-        c.setRate("rubis.tx", 0);
+        c.setQuota(new Quota.Rate("rubis.tx", 0));
         assertTrue(c.policies().rates().isEmpty());
-        var e = assertThrows(IllegalArgumentException.class, () -> c.setRate("nope", 3));
+        var e = assertThrows(IllegalArgumentException.class, () -> c.setQuota(new Quota.Rate("nope", 3)));
         assertTrue(e.getMessage().contains("nope"));
-        c.setCpuShare(0.5);
+        c.setQuota(new Quota.CpuShare(0.5));
         assertEquals(0.5, c.policies().cpuShare());
         ResourceDomain requests = c.domain(Resource.REQUESTS.name()).orElseThrow();
         assertEquals(200, get(c, "/hello").statusCode());
         assertEquals(1, requests.usage().consumed(), "every request passes the requests domain");
+    }
+
+    @Test
+    void applyingAPolicySetRetunesEveryFieldInPlaceAndABadValueChangesNothing() throws Exception {
+        host.resources().registerCounted("rubis.tx");
+        var c = host.create(ContainerConfig.leaf("c1", ContainerPolicies.builder()
+                .rate("rubis.tx", new RateSpec(10, 1, Duration.ofSeconds(5))).rate("requests", 100)
+                .cpuShare(0.5).cpuGuarantee(0.1).maxConcurrency(4).allocationBytesPerSecond(1_000_000).build()));
+        var rate = c.domain("rubis.tx").orElseThrow().policies().getFirst();
+        var want = ContainerPolicies.builder().rate("rubis.tx", new RateSpec(20, 5, Duration.ofMillis(250)))
+                .cpuShare(0.25).cpuGuarantee(0.2).maxConcurrency(8).allocationBytesPerSecond(2_000_000).build();
+        assertTrue(c.applyPolicies(want));
+        assertEquals(want, c.policies(), "every field, burst and maximum wait included");
+        assertSame(rate, c.domain("rubis.tx").orElseThrow().policies().getFirst(), "a policy that stays is retuned, not replaced");
+        assertTrue(c.domain("requests").orElseThrow().policy(io.isohost.rm.policy.RateLimitPolicy.class).isEmpty());
+        assertFalse(c.applyPolicies(want), "an equal set changes nothing");
+
+        var bad = ContainerPolicies.builder().rate("rubis.tx", 30).cpuShare(0.75).maxConcurrency(-1).build();
+        assertThrows(IllegalArgumentException.class, () -> c.applyPolicies(bad));
+        assertEquals(want, c.policies(), "a refused set changes nothing");
+        var unknown = ContainerPolicies.builder().rate("nope", 3).cpuShare(0.75).build();
+        assertThrows(IllegalArgumentException.class, () -> c.applyPolicies(unknown));
+        assertEquals(want, c.policies());
+
+        assertTrue(c.applyPolicies(ContainerPolicies.NONE));
+        assertEquals(ContainerPolicies.NONE, c.policies());
+    }
+
+    @Test
+    void quotaWritesFromJmxAndJavaMeetInOnePolicySet() throws Exception {
+        var c = host.create(ContainerConfig.leaf("c1", ContainerPolicies.NONE));
+        var cpuBean = new ObjectName("isohost:type=ResourceDomain,container=c1,resource=cpu-time");
+        var requestsBean = new ObjectName("isohost:type=ResourceDomain,container=c1,resource=requests");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> writes = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                writes.add(pool.submit(() -> {
+                    for (int i = 0; i < 300; i++) {
+                        double share = i % 2 == 0 ? 0 : 0.5;
+                        if (thread % 2 == 0) {
+                            mbeans.setAttribute(cpuBean, new javax.management.Attribute("CpuShare", share));
+                        } else {
+                            c.setQuota(new Quota.CpuShare(share == 0 ? 0 : 0.25));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : writes) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        var cpu = c.domain("cpu-time").orElseThrow();
+        assertTrue(cpu.policies().stream().filter(p -> p instanceof io.isohost.rm.policy.CpuSharePolicy).count() <= 1,
+                "one CPU-share policy at most: " + cpu.policies());
+        var e = assertThrows(Exception.class, () -> mbeans.setAttribute(requestsBean, new javax.management.Attribute("CpuShare", 0.5)));
+        assertTrue(String.valueOf(e.getCause()).contains("cpu-time"), e.toString());
     }
 }

@@ -7,17 +7,23 @@ import io.isohost.rm.policy.MaxConcurrencyPolicy;
 import io.isohost.rm.policy.RateLimitPolicy;
 
 /**
- * Exposes one domain's usage and quotas. Writing a quota retunes the domain's policy of that kind,
- * adds one if there is none, or removes it when set to 0. Invalid values are refused with a
- * message and change nothing.
+ * Exposes one domain's usage and quotas. Writing a quota goes to the domain's {@link DomainQuotas}:
+ * by default ({@link #direct}) it retunes the domain's policy of that kind, adds one if there is
+ * none, or removes it when set to 0. Invalid values are refused with a message and change nothing.
  */
 public final class DomainControl implements ResourceDomainMXBean {
     private final ResourceDomain domain;
-    private final CpuArbiter arbiter;
+    private final DomainQuotas quotas;
 
+    /** A bean whose writes change the domain's policies directly. */
     public DomainControl(ResourceDomain domain, CpuArbiter arbiter) {
+        this(domain, direct(domain, arbiter));
+    }
+
+    /** A bean whose writes go to {@code quotas}. */
+    public DomainControl(ResourceDomain domain, DomainQuotas quotas) {
         this.domain = domain;
-        this.arbiter = arbiter;
+        this.quotas = quotas;
     }
 
     public ResourceDomain domain() {
@@ -80,15 +86,8 @@ public final class DomainControl implements ResourceDomainMXBean {
     }
 
     @Override
-    public synchronized void setRateLimit(double perSecond) {
-        var existing = domain.policy(RateLimitPolicy.class);
-        if (perSecond == 0) {
-            existing.ifPresent(domain::removePolicy);
-        } else if (existing.isPresent()) {
-            existing.get().setRate(perSecond);
-        } else {
-            domain.addPolicy(RateLimitPolicy.perSecond(perSecond).ticker(domain.ticker()).build());
-        }
+    public void setRateLimit(double perSecond) {
+        quotas.setRateLimit(perSecond);
     }
 
     @Override
@@ -97,18 +96,8 @@ public final class DomainControl implements ResourceDomainMXBean {
     }
 
     @Override
-    public synchronized void setCpuShare(double fraction) {
-        var existing = domain.policy(CpuSharePolicy.class);
-        if (fraction == 0) {
-            existing.ifPresent(domain::removePolicy);
-        } else if (existing.isPresent()) {
-            existing.get().setShare(fraction);
-        } else {
-            if (arbiter == null) {
-                throw new IllegalArgumentException("domain '" + domain.name() + "' has no CPU arbiter; a CPU share cannot be set here");
-            }
-            domain.addPolicy(CpuSharePolicy.share(fraction, arbiter).build());
-        }
+    public void setCpuShare(double fraction) {
+        quotas.setCpuShare(fraction);
     }
 
     @Override
@@ -117,14 +106,61 @@ public final class DomainControl implements ResourceDomainMXBean {
     }
 
     @Override
-    public synchronized void setMaxConcurrency(int max) {
-        var existing = domain.policy(MaxConcurrencyPolicy.class);
-        if (max == 0) {
-            existing.ifPresent(domain::removePolicy);
-        } else if (existing.isPresent()) {
-            existing.get().setMax(max);
-        } else {
-            domain.addPolicy(new MaxConcurrencyPolicy(max));
-        }
+    public void setMaxConcurrency(int max) {
+        quotas.setMaxConcurrency(max);
+    }
+
+    /**
+     * Writes that change the domain's policies in place, under the domain's lock: each retunes the
+     * domain's policy of its kind, adds one if there is none, or removes it when set to 0.
+     */
+    public static DomainQuotas direct(ResourceDomain domain, CpuArbiter arbiter) {
+        return new DomainQuotas() {
+            @Override
+            public void setRateLimit(double perSecond) {
+                synchronized (domain) {
+                    var existing = domain.policy(RateLimitPolicy.class);
+                    if (perSecond == 0) {
+                        existing.ifPresent(domain::removePolicy);
+                    } else if (existing.isPresent()) {
+                        existing.get().setRate(perSecond);
+                    } else {
+                        domain.addPolicy(RateLimitPolicy.perSecond(perSecond).ticker(domain.ticker()).build());
+                    }
+                }
+            }
+
+            @Override
+            public void setCpuShare(double fraction) {
+                synchronized (domain) {
+                    var existing = domain.policy(CpuSharePolicy.class);
+                    if (fraction == 0) {
+                        existing.ifPresent(domain::removePolicy);
+                    } else if (existing.isPresent()) {
+                        existing.get().setShare(fraction);
+                    } else {
+                        if (arbiter == null) {
+                            throw new IllegalArgumentException("domain '" + domain.name()
+                                    + "' has no CPU arbiter; a CPU share cannot be set here");
+                        }
+                        domain.addPolicy(CpuSharePolicy.share(fraction, arbiter).build());
+                    }
+                }
+            }
+
+            @Override
+            public void setMaxConcurrency(int max) {
+                synchronized (domain) {
+                    var existing = domain.policy(MaxConcurrencyPolicy.class);
+                    if (max == 0) {
+                        existing.ifPresent(domain::removePolicy);
+                    } else if (existing.isPresent()) {
+                        existing.get().setMax(max);
+                    } else {
+                        domain.addPolicy(new MaxConcurrencyPolicy(max));
+                    }
+                }
+            }
+        };
     }
 }

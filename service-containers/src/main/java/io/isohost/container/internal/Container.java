@@ -6,6 +6,7 @@ import io.isohost.container.ContainerPolicies;
 import io.isohost.container.ContainerStatus;
 import io.isohost.container.Isolate;
 import io.isohost.container.IsolateException;
+import io.isohost.container.Quota;
 import io.isohost.container.RateSpec;
 import io.isohost.container.ReplicaConfigurator;
 import io.isohost.container.ServiceContainer;
@@ -20,6 +21,7 @@ import io.isohost.rm.Resource;
 import io.isohost.rm.ResourceContext;
 import io.isohost.rm.ResourceDomain;
 import io.isohost.rm.jmx.DomainControl;
+import io.isohost.rm.jmx.DomainQuotas;
 import io.isohost.rm.policy.AllocationBudgetPolicy;
 import io.isohost.rm.policy.CpuGuaranteePolicy;
 import io.isohost.rm.policy.CpuSharePolicy;
@@ -77,23 +79,90 @@ final class Container implements ServiceContainer, ServiceContainerMXBean {
         applyPolicies(config.policies());
     }
 
-    private void applyPolicies(ContainerPolicies p) {
-        for (Map.Entry<String, RateSpec> e : p.rates().entrySet()) {
+    @Override
+    public synchronized boolean applyPolicies(ContainerPolicies want) {
+        ContainerPolicies have = policies();
+        if (have.equals(want)) {
+            return false;
+        }
+        // every value is checked (by making the policy it would need) before anything changes
+        Map<String, RateLimitPolicy> newRates = new LinkedHashMap<>();
+        for (Map.Entry<String, RateSpec> e : want.rates().entrySet()) {
+            host.resources().lookup(e.getKey()); // an unknown resource is named before anything changes
             RateSpec spec = e.getValue();
-            ResourceDomain d = domainOrCreate(e.getKey());
-            d.addPolicy(RateLimitPolicy.perSecond(spec.perSecond()).burst(spec.burst()).maxWait(spec.maxWait()).build());
+            newRates.put(e.getKey(), RateLimitPolicy.perSecond(spec.perSecond()).burst(spec.burst()).maxWait(spec.maxWait())
+                    .ticker(host.resources().ticker()).build());
         }
-        if (p.cpuShare() != 0) {
-            domains.get(Resource.CPU_TIME.name()).addPolicy(CpuSharePolicy.share(p.cpuShare(), host.cpu()).build());
+        CpuSharePolicy newShare = want.cpuShare() == 0 ? null : CpuSharePolicy.share(want.cpuShare(), host.cpu()).build();
+        MaxConcurrencyPolicy newMax = want.maxConcurrency() == 0 ? null : new MaxConcurrencyPolicy(want.maxConcurrency());
+        AllocationBudgetPolicy newBudget = want.allocationBytesPerSecond() == 0 ? null
+                : new AllocationBudgetPolicy(want.allocationBytesPerSecond());
+        ResourceDomain cpu = domains.get(Resource.CPU_TIME.name());
+        // the guarantee first: it is the one change the host may still refuse (guarantees above 100%)
+        var guarantee = cpu.policy(CpuGuaranteePolicy.class);
+        if (want.cpuGuarantee() != have.cpuGuarantee()) {
+            if (want.cpuGuarantee() == 0) {
+                guarantee.ifPresent(g -> {
+                    cpu.removePolicy(g);
+                    g.release();
+                });
+            } else if (guarantee.isPresent()) {
+                guarantee.get().setFraction(want.cpuGuarantee());
+            } else {
+                cpu.addPolicy(new CpuGuaranteePolicy(host.cpu(), want.cpuGuarantee()));
+            }
         }
-        if (p.cpuGuarantee() != 0) {
-            domains.get(Resource.CPU_TIME.name()).addPolicy(new CpuGuaranteePolicy(host.cpu(), p.cpuGuarantee()));
+        for (String r : have.rates().keySet()) {
+            if (!want.rates().containsKey(r)) {
+                domain(r).flatMap(d -> d.policy(RateLimitPolicy.class).map(d::removePolicy));
+            }
         }
-        if (p.maxConcurrency() != 0) {
-            domains.get(Resource.REQUESTS.name()).addPolicy(new MaxConcurrencyPolicy(p.maxConcurrency()));
+        newRates.forEach((resource, made) -> {
+            RateSpec w = want.rates().get(resource);
+            if (w.equals(have.rates().get(resource))) {
+                return;
+            }
+            ResourceDomain d = domainOrCreate(resource);
+            d.policy(RateLimitPolicy.class).ifPresentOrElse(p -> {
+                p.setRate(w.perSecond());
+                p.setBurst(w.burst());
+                p.setMaxWait(w.maxWait());
+            }, () -> d.addPolicy(made));
+        });
+        retune(cpu, CpuSharePolicy.class, have.cpuShare() != want.cpuShare(), newShare, p -> p.setShare(want.cpuShare()));
+        retune(domains.get(Resource.REQUESTS.name()), MaxConcurrencyPolicy.class, have.maxConcurrency() != want.maxConcurrency(),
+                newMax, p -> p.setMax(want.maxConcurrency()));
+        retune(domains.get(Resource.HEAP_ALLOCATION.name()), AllocationBudgetPolicy.class,
+                have.allocationBytesPerSecond() != want.allocationBytesPerSecond(), newBudget,
+                p -> p.setBytesPerSecond(want.allocationBytesPerSecond()));
+        return true;
+    }
+
+    /** Removes ({@code made} null), retunes or adds the domain's one policy of a kind, if its value changed. */
+    private static <P extends Policy> void retune(ResourceDomain d, Class<P> kind, boolean changed, P made,
+                                                  java.util.function.Consumer<P> setter) {
+        if (!changed) {
+            return;
         }
-        if (p.allocationBytesPerSecond() != 0) {
-            domains.get(Resource.HEAP_ALLOCATION.name()).addPolicy(new AllocationBudgetPolicy(p.allocationBytesPerSecond()));
+        var existing = d.policy(kind);
+        if (made == null) {
+            existing.ifPresent(d::removePolicy);
+        } else if (existing.isPresent()) {
+            setter.accept(existing.get());
+        } else {
+            d.addPolicy(made);
+        }
+    }
+
+    @Override
+    public void setQuota(Quota quota) {
+        host.quotas().set(this, quota);
+    }
+
+    /** The host's own quota keeper: the change is applied at once. */
+    void setQuotaNow(Quota quota) {
+        synchronized (this) {
+            applyPolicies(quota.applyTo(policies()));
         }
     }
 
@@ -198,12 +267,42 @@ final class Container implements ServiceContainer, ServiceContainerMXBean {
         try {
             ObjectName name = ObjectName.getInstance("isohost:type=ResourceDomain,container=" + config.name()
                     + ",resource=" + d.resource().name());
-            mbs.registerMBean(new DomainControl(d, host.cpu()), name);
+            mbs.registerMBean(new DomainControl(d, quotasOf(d)), name);
             mbeans.add(name);
         } catch (Exception e) {
             throw new IllegalStateException("container '" + config.name() + "': cannot register the bean of domain "
                     + d.name() + ": " + e, e);
         }
+    }
+
+    /** A domain bean's quota writes, as the container's own quota changes: one lock, one policy set. */
+    private DomainQuotas quotasOf(ResourceDomain d) {
+        String resource = d.resource().name();
+        return new DomainQuotas() {
+            @Override
+            public void setRateLimit(double perSecond) {
+                setQuota(new Quota.Rate(resource, perSecond));
+            }
+
+            @Override
+            public void setCpuShare(double fraction) {
+                requireDomain(Resource.CPU_TIME, "a CPU share");
+                setQuota(new Quota.CpuShare(fraction));
+            }
+
+            @Override
+            public void setMaxConcurrency(int max) {
+                requireDomain(Resource.REQUESTS, "a concurrency limit");
+                setQuota(new Quota.MaxConcurrency(max));
+            }
+
+            private void requireDomain(Resource where, String what) {
+                if (!resource.equals(where.name())) {
+                    throw new IllegalArgumentException(what + " is set on the '" + where.name() + "' domain of container '"
+                            + config.name() + "', not on '" + resource + "'");
+                }
+            }
+        };
     }
 
     // ---- isolates ----
@@ -370,17 +469,7 @@ final class Container implements ServiceContainer, ServiceContainerMXBean {
 
     @Override
     public void setRate(String resource, double perSecond) {
-        if (perSecond == 0) {
-            domain(resource).flatMap(d -> d.policy(RateLimitPolicy.class).map(p -> {
-                d.removePolicy(p);
-                return p;
-            }));
-            return;
-        }
-        host.resources().lookup(resource); // names an unknown resource before anything changes
-        RateLimitPolicy probe = RateLimitPolicy.perSecond(perSecond).build(); // validates the value
-        ResourceDomain d = domainOrCreate(resource);
-        d.policy(RateLimitPolicy.class).ifPresentOrElse(p -> p.setRate(perSecond), () -> d.addPolicy(probe));
+        setQuota(new Quota.Rate(resource, perSecond));
     }
 
     @Override
@@ -390,7 +479,7 @@ final class Container implements ServiceContainer, ServiceContainerMXBean {
 
     @Override
     public void setCpuShare(double fraction) {
-        new DomainControl(domains.get(Resource.CPU_TIME.name()), host.cpu()).setCpuShare(fraction);
+        setQuota(new Quota.CpuShare(fraction));
     }
 
     @Override
@@ -400,7 +489,7 @@ final class Container implements ServiceContainer, ServiceContainerMXBean {
 
     @Override
     public void setMaxConcurrency(int max) {
-        new DomainControl(domains.get(Resource.REQUESTS.name()), host.cpu()).setMaxConcurrency(max);
+        setQuota(new Quota.MaxConcurrency(max));
     }
 
     @Override
@@ -409,7 +498,7 @@ final class Container implements ServiceContainer, ServiceContainerMXBean {
     }
 
     @Override
-    public ContainerPolicies policies() {
+    public synchronized ContainerPolicies policies() {
         var b = ContainerPolicies.builder();
         for (ResourceDomain d : domains()) {
             d.policy(RateLimitPolicy.class).ifPresent(p -> b.rate(d.resource().name(),

@@ -4,6 +4,7 @@ import io.isohost.container.ContainerConfig;
 import io.isohost.container.ContainerHost;
 import io.isohost.container.HostSettings;
 import io.isohost.container.IsolateException;
+import io.isohost.container.QuotaKeeper;
 import io.isohost.container.ServiceContainer;
 import io.isohost.container.spi.IsolateKind;
 import io.isohost.rm.ResourceRegistry;
@@ -36,6 +37,7 @@ public final class Host implements ContainerHost {
     // names reserved while their container is being built, so that two creates cannot both win
     private final Set<String> starting = ConcurrentHashMap.newKeySet();
     private int nextPort;
+    private volatile QuotaKeeper quotas = (c, q) -> ((Container) c).setQuotaNow(q);
 
     public Host(HostSettings settings, ResourceRegistry resources, CpuArbiter cpu) {
         this.settings = settings;
@@ -119,6 +121,15 @@ public final class Host implements ContainerHost {
     @Override
     public CpuArbiter cpu() {
         return cpu;
+    }
+
+    @Override
+    public void keepQuotasWith(QuotaKeeper keeper) {
+        this.quotas = keeper;
+    }
+
+    QuotaKeeper quotas() {
+        return quotas;
     }
 
     @Override
