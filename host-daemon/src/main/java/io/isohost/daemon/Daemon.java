@@ -64,6 +64,7 @@ public final class Daemon implements AutoCloseable {
         this.admin = admin;
         this.token = token;
         this.deployments = new DeploymentManager(containers, new TargetStore(settings.dataDirectory()), Duration.ofSeconds(5));
+        containers.keepQuotasWith(deployments); // operators' quota changes are desired state, kept by the manager
         this.metrics = new HostMetrics(containers);
     }
 
@@ -109,11 +110,6 @@ public final class Daemon implements AutoCloseable {
                 throw new IOException("admin port " + settings.adminPort() + " on " + settings.bindAddress()
                         + " is already in use or cannot be opened: " + e.getMessage(), e);
             }
-            try {
-                daemon.deployments.recover();
-            } catch (DeploymentManager.DeploymentException e) {
-                log.warn("recovered deployment with failures: {}", e.getMessage());
-            }
             if (config.triad().isPresent()) {
                 try {
                     triad = io.isohost.cache.TriadServer.start(io.isohost.cache.TriadConfig.load(config.triad().get()));
@@ -135,7 +131,7 @@ public final class Daemon implements AutoCloseable {
             }
             daemon.services = new Services(containers, daemon.deployments, settings.dataDirectory(), Clock.systemUTC(),
                     daemon.metrics.registry(), choosers);
-            daemon.services.restore();
+            daemon.services.restore(); // the previous run's deployment, applied once, with the balancer listening
             daemon.performance = new PerformanceLoop(daemon.services, containers, daemon.balancer);
             daemon.ticker.scheduleAtFixedRate(() -> daemon.performance.tick(), PERFORMANCE_PERIOD.toMillis(),
                     PERFORMANCE_PERIOD.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -323,6 +323,12 @@ public final class Isohost implements Callable<Integer> {
                     c.path("leaf").asBoolean() ? c.path("port").asText() : "group", c.path("isolates").size(), requests,
                     c.path("domains").path("cpu-time").path("charged").asLong() / 1_000_000, waits, denials,
                     policies.isEmpty() ? "-" : String.join("; ", policies));
+            List<String> quotas = new ArrayList<>();
+            c.path("quotas").forEach(q -> quotas.add(q.path("quota").asText() + " " + q.path("value").asText()
+                    + " (" + q.path("source").asText() + ")"));
+            if (!quotas.isEmpty()) {
+                out.println("    quotas: " + String.join(", ", quotas));
+            }
             for (JsonNode i : c.path("isolates")) {
                 out.printf(Locale.ROOT, "    %-30s %-5s %-8s requests %d, errors %d, cpu %d ms%s%n", i.path("id").asText(),
                         i.path("kind").asText(), i.path("state").asText(), i.path("usage").path("requests").asLong(),

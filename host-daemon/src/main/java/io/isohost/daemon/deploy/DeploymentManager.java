@@ -3,10 +3,10 @@ package io.isohost.daemon.deploy;
 import io.isohost.container.ComponentSpec;
 import io.isohost.container.ContainerConfig;
 import io.isohost.container.ContainerHost;
-import io.isohost.container.ContainerPolicies;
 import io.isohost.container.Isolate;
 import io.isohost.container.IsolateException;
-import io.isohost.container.RateSpec;
+import io.isohost.container.Quota;
+import io.isohost.container.QuotaKeeper;
 import io.isohost.container.ServiceContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * target is written to the data directory before anything changes, so a host that dies during an
  * apply converges to it on restart. Applying the same target twice changes nothing.
  */
-public final class DeploymentManager {
+public final class DeploymentManager implements QuotaKeeper {
     private static final Logger log = LoggerFactory.getLogger(DeploymentManager.class);
 
     private final ContainerHost host;
@@ -37,11 +37,55 @@ public final class DeploymentManager {
     private final Duration grace;
     private final List<RouteListener> listeners = new CopyOnWriteArrayList<>();
     private DeploymentTarget current = DeploymentTarget.EMPTY;
+    private final OperatorQuotas operator;
 
+    /** Reads the operators' quotas the data directory keeps; a file that cannot be read stops the host from starting. */
     public DeploymentManager(ContainerHost host, TargetStore store, Duration grace) {
         this.host = host;
         this.store = store;
         this.grace = grace;
+        try {
+            this.operator = store.loadOperatorQuotas();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the operators' quotas: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An operator's quota change on a container. On a deployed container it becomes part of the
+     * desired state: applied over the descriptor's values now and on every later apply, and kept
+     * across restarts. A container made by hand is changed at once and nothing is kept.
+     */
+    @Override
+    public synchronized void set(ServiceContainer c, Quota quota) {
+        ContainerTarget t = current.byName().get(c.name());
+        if (t == null) {
+            synchronized (c) {
+                c.applyPolicies(quota.applyTo(c.policies()));
+            }
+            return;
+        }
+        c.applyPolicies(quota.applyTo(operator.over(t.name(), t.policies()))); // a bad value stops here
+        operator.set(t.name(), quota);
+        try {
+            store.saveOperatorQuotas(operator);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("quota applied but not saved: " + e.getMessage(), e);
+        }
+        log.info("container {}: operator set {}", c.name(), quota);
+    }
+
+    /**
+     * Which of a container's quotas an operator set ({@code rate:RESOURCE}, {@code cpuShare},
+     * {@code maxConcurrency}); the others come from its service's descriptor.
+     */
+    public synchronized java.util.Set<String> operatorQuotas(String container) {
+        return operator.keys(container);
+    }
+
+    /** The key {@link #operatorQuotas} uses for a quota. */
+    public static String quotaKey(Quota quota) {
+        return OperatorQuotas.key(quota);
     }
 
     public void addRouteListener(RouteListener listener) {
@@ -52,17 +96,18 @@ public final class DeploymentManager {
         return current;
     }
 
-    /** Converges to the target a previous run was applying, if any. */
-    public synchronized Optional<ApplyReport> recover() throws IOException {
+    /**
+     * The target a previous run was applying, if any, for the host to converge to. The custom
+     * resources its rates name (rubis.tx) were registered when it was made, so they are registered
+     * again here before anything is applied.
+     */
+    public synchronized Optional<DeploymentTarget> saved() throws IOException {
         Optional<DeploymentTarget> saved = store.load();
-        if (saved.isEmpty()) {
-            return Optional.empty();
-        }
-        log.info("converging to deployment version {} left by the previous run", saved.get().version());
-        // custom resources a service declared (rubis.tx) were registered when it was submitted;
-        // the saved target was valid then, so its rate resources are registered again first
-        saved.get().containers().forEach(t -> t.policies().rates().keySet().forEach(host.resources()::registerCounted));
-        return Optional.of(apply(saved.get()));
+        saved.ifPresent(t -> {
+            log.info("the previous run left deployment version {}", t.version());
+            t.containers().forEach(c -> c.policies().rates().keySet().forEach(host.resources()::registerCounted));
+        });
+        return saved;
     }
 
     /**
@@ -79,6 +124,9 @@ public final class DeploymentManager {
         List<String> stopped = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         Map<String, ContainerTarget> wanted = target.byName();
+        if (operator.retainOnly(wanted.keySet())) {
+            store.saveOperatorQuotas(operator); // a container that left the deployment takes its quotas with it
+        }
 
         // containers no longer wanted go first, so that their ports and CPU guarantees are free
         for (ServiceContainer c : host.containers()) {
@@ -92,11 +140,11 @@ public final class DeploymentManager {
                 Optional<ServiceContainer> existing = host.container(t.name());
                 ServiceContainer c;
                 if (existing.isEmpty()) {
-                    c = host.create(ContainerConfig.leaf(t.name(), t.policies()));
+                    c = host.create(ContainerConfig.leaf(t.name(), operator.over(t.name(), t.policies())));
                     created.add(t.name());
                 } else {
                     c = existing.get();
-                    if (retune(c, t.policies())) {
+                    if (c.applyPolicies(operator.over(t.name(), t.policies()))) {
                         retuned.add(t.name());
                     }
                 }
@@ -140,31 +188,6 @@ public final class DeploymentManager {
     /** Containers made by hand through the admin API are left alone unless a target names them. */
     private boolean managed(String container) {
         return current.byName().containsKey(container) || store.everManaged(container);
-    }
-
-    private static boolean retune(ServiceContainer c, ContainerPolicies want) {
-        ContainerPolicies have = c.policies();
-        if (have.equals(want)) {
-            return false;
-        }
-        for (String r : have.rates().keySet()) {
-            if (!want.rates().containsKey(r)) {
-                c.setRate(r, 0);
-            }
-        }
-        for (Map.Entry<String, RateSpec> e : want.rates().entrySet()) {
-            RateSpec h = have.rates().get(e.getKey());
-            if (h == null || h.perSecond() != e.getValue().perSecond()) {
-                c.setRate(e.getKey(), e.getValue().perSecond());
-            }
-        }
-        if (have.cpuShare() != want.cpuShare()) {
-            c.setCpuShare(want.cpuShare());
-        }
-        if (have.maxConcurrency() != want.maxConcurrency()) {
-            c.setMaxConcurrency(want.maxConcurrency());
-        }
-        return true;
     }
 
     private void publishRoutes(DeploymentTarget target) {

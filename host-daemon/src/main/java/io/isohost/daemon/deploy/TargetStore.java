@@ -24,16 +24,19 @@ import java.util.TreeSet;
 
 /**
  * Keeps the target being applied in {@code DATA/deployment/target.json}, written atomically
- * (write, fsync, rename) before the host changes, so a crash leaves either the old or the new one.
+ * (write, fsync, rename) before the host changes, so a crash leaves either the old or the new one;
+ * operators' quotas beside it in {@code operator.json}, written the same way.
  */
 public final class TargetStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
+    private final Path operatorFile;
     private final Set<String> everManaged = new TreeSet<>();
 
     public TargetStore(Path dataDirectory) {
         this.file = dataDirectory.resolve("deployment").resolve("target.json");
+        this.operatorFile = file.resolveSibling("operator.json");
     }
 
     public synchronized void save(DeploymentTarget target) throws IOException {
@@ -41,12 +44,20 @@ public final class TargetStore {
         ObjectNode root = json(target);
         ArrayNode managed = root.putArray("managed");
         everManaged.forEach(managed::add);
-        write(root);
+        write(file, root);
     }
 
-    private void write(ObjectNode root) throws IOException {
+    synchronized void saveOperatorQuotas(OperatorQuotas quotas) throws IOException {
+        write(operatorFile, quotas.json());
+    }
+
+    synchronized OperatorQuotas loadOperatorQuotas() throws IOException {
+        return Files.exists(operatorFile) ? OperatorQuotas.of(JSON.readTree(operatorFile.toFile())) : new OperatorQuotas();
+    }
+
+    private static void write(Path file, ObjectNode root) throws IOException {
         Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling("target.json.tmp");
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
             ch.write(java.nio.ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root)));

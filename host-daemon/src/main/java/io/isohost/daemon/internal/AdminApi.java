@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.isohost.container.ContainerConfig;
 import io.isohost.container.IsolateException;
+import io.isohost.container.Quota;
 import io.isohost.container.ServiceContainer;
 import io.isohost.daemon.Daemon;
 import io.isohost.daemon.deploy.TargetStore;
@@ -132,14 +133,14 @@ public final class AdminApi extends Handler.Abstract {
     private Object containers(Request request, String method, String[] parts) throws Exception {
         if (parts.length == 3) {
             expect(method, HttpMethod.POST);
-            return StatusView.container(createContainer(readJson(request)));
+            return StatusView.container(createContainer(readJson(request)), daemon.deployments());
         }
         String name = parts[3];
         ServiceContainer c = daemon.containers().container(name)
                 .orElseThrow(() -> new ApiError(404, "no container named '" + name + "'"));
         if (parts.length == 4) {
             if (method.equals("GET")) {
-                return StatusView.container(c);
+                return StatusView.container(c, daemon.deployments());
             }
             expect(method, HttpMethod.DELETE);
             daemon.containers().destroy(name, Duration.ofSeconds(5));
@@ -151,7 +152,7 @@ public final class AdminApi extends Handler.Abstract {
                     expect(method, HttpMethod.PUT);
                     setQuota(c, readJson(request));
                 }
-                yield StatusView.policies(c.policies());
+                yield StatusView.policies(c, daemon.deployments());
             }
             case "components" -> {
                 if (parts.length == 5) {
@@ -236,11 +237,11 @@ public final class AdminApi extends Handler.Abstract {
         boolean any = false;
         if (body.has("rate")) {
             String resource = text(body, "resource").orElse("requests");
-            c.setRate(resource, number(body, "rate"));
+            c.setQuota(new Quota.Rate(resource, number(body, "rate")));
             any = true;
         }
         if (body.has("cpuShare")) {
-            c.setCpuShare(number(body, "cpuShare"));
+            c.setQuota(new Quota.CpuShare(number(body, "cpuShare")));
             any = true;
         }
         if (body.has("maxConcurrency")) {
@@ -248,7 +249,7 @@ public final class AdminApi extends Handler.Abstract {
             if (max != Math.rint(max)) {
                 throw new ApiError(400, "maxConcurrency must be a whole number: " + max);
             }
-            c.setMaxConcurrency((int) max);
+            c.setQuota(new Quota.MaxConcurrency((int) max));
             any = true;
         }
         if (!any) {

@@ -14,7 +14,12 @@ import io.isohost.descriptor.ServiceDescriptor;
 import io.isohost.descriptor.ServletDescriptor;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Turns a generator's {@link Deployment} into what the deployment manager applies: container
@@ -37,6 +42,58 @@ final class DeploymentMapping {
             out.add(new ContainerTarget(plan.id(), service.name(), policies(plan.shape()), specs));
         }
         return out;
+    }
+
+    /**
+     * The deployment that maps to {@code saved} (a service's containers in the target a previous run
+     * applied), if the service's descriptor still describes it exactly: this is how a restart takes
+     * up the last deployment without asking the generator again.
+     */
+    static Optional<Deployment> fromTargets(ServiceDescriptor service, List<ContainerTarget> saved) {
+        List<ContainerPlan> plans = new ArrayList<>();
+        for (ContainerTarget t : saved) {
+            Optional<ContainerShape> shape = shapeOf(service, t);
+            if (shape.isEmpty()) {
+                return Optional.empty();
+            }
+            List<HostedComponent> hosted = new ArrayList<>();
+            for (ComponentSpec spec : t.components()) {
+                Set<String> servlets = new HashSet<>();
+                spec.servlets().forEach(m -> servlets.add(m.name()));
+                List<String> embedded = service.embeddedIn(spec.name()).stream()
+                        .filter(e -> !e.servlets().isEmpty() && e.servlets().stream().allMatch(sv -> servlets.contains(mapping(sv).name())))
+                        .map(EmbeddedComponentDescriptor::name).toList();
+                hosted.add(HostedComponent.of(spec.name(), embedded));
+            }
+            plans.add(new ContainerPlan(t.name(), shape.get(), hosted));
+        }
+        try {
+            Deployment d = new Deployment(service.name(), plans);
+            return byName(targets(service, d)).equals(byName(saved)) ? Optional.of(d) : Optional.empty();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return Optional.empty(); // the descriptor no longer has what the saved target ran
+        }
+    }
+
+    /** The descriptor's shape a saved container was made from: its slot's, its component's, or any with its policies. */
+    private static Optional<ContainerShape> shapeOf(ServiceDescriptor service, ContainerTarget t) {
+        List<ContainerShape> candidates = new ArrayList<>();
+        List<ContainerShape> slots = service.allocation().slots();
+        for (int i = 0; i < slots.size(); i++) {
+            if (t.name().equals(service.name() + "-" + (i + 1))) {
+                candidates.add(slots.get(i));
+            }
+        }
+        service.components().forEach(c -> c.shape().filter(x -> t.name().equals(service.name() + "-" + c.name()))
+                .map(service.shapes()::get).ifPresent(candidates::add));
+        candidates.addAll(service.shapes().values());
+        return candidates.stream().filter(sh -> policies(sh).equals(t.policies())).findFirst();
+    }
+
+    private static Map<String, ContainerTarget> byName(List<ContainerTarget> targets) {
+        Map<String, ContainerTarget> m = new TreeMap<>();
+        targets.forEach(t -> m.put(t.name(), t));
+        return m;
     }
 
     static ContainerPolicies policies(ContainerShape shape) {

@@ -78,49 +78,74 @@ public final class Services implements AutoCloseable {
         this.meters = meters;
     }
 
-    /** Re-registers the services of the previous run (their deployment is already recovered). */
-    public synchronized void restore() {
-        if (!Files.isDirectory(stateDirectory)) {
+    /**
+     * Re-registers the services of the previous run and makes the host match their last deployment
+     * in one apply. Each service takes up the deployment the previous run saved, with its policies
+     * and custom resources, so what still runs is neither restarted nor retuned; only a service
+     * whose descriptor no longer describes its saved containers is placed again by its generator.
+     */
+    public synchronized void restore() throws IOException {
+        DeploymentTarget saved = manager.saved().orElse(DeploymentTarget.EMPTY);
+        if (Files.isDirectory(stateDirectory)) {
+            try (var files = Files.list(stateDirectory)) {
+                for (Path p : files.filter(f -> f.toString().endsWith(".properties")).sorted().toList()) {
+                    restore(p, saved);
+                }
+            } catch (IOException e) {
+                log.warn("cannot read service state in {}: {}", stateDirectory, e.toString());
+            }
+        }
+        // containers of no restored service (a target put by hand, a service that cannot be restored) stay as saved
+        List<ContainerTarget> containers = new ArrayList<>(saved.containers().stream()
+                .filter(t -> !services.containsKey(t.service())).toList());
+        for (Service each : services.values()) {
+            containers.addAll(DeploymentMapping.targets(each.descriptor(), each.deployment()));
+        }
+        if (containers.isEmpty() && saved.containers().isEmpty()) {
             return;
         }
-        try (var files = Files.list(stateDirectory)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".properties")).sorted().toList()) {
-                Properties props = new Properties();
-                try (var in = Files.newInputStream(p)) {
-                    props.load(in);
-                }
-                try {
-                    ServiceDescriptor d = DescriptorParser.parse(Path.of(props.getProperty("descriptor")));
-                    int total = Integer.parseInt(props.getProperty("allocation", Integer.toString(d.allocation().total())));
-                    d = d.withAllocation(d.allocation().withTotal(total));
-                    Map<String, String> params = new LinkedHashMap<>();
-                    props.stringPropertyNames().stream().filter(k -> k.startsWith("parameter."))
-                            .forEach(k -> params.put(k.substring(10), props.getProperty(k)));
-                    String gen = props.getProperty("generator", DEFAULT_GENERATOR);
-                    DeploymentGenerator g = create(Generators.load(gen), d, params);
-                    Deployment current = currentDeploymentOf(d.name());
-                    services.put(d.name(), new Service(d, Path.of(props.getProperty("descriptor")), gen, params, g, current));
-                    tenants.put(d.name(), d.tenant());
-                    register(d.name());
-                } catch (DescriptorException | RuntimeException e) {
-                    log.warn("service state {} cannot be restored: {}", p, e.getMessage());
-                }
-            }
-        } catch (IOException e) {
-            log.warn("cannot read service state in {}: {}", stateDirectory, e.toString());
+        DeploymentTarget next = new DeploymentTarget(saved.version() + 1, containers);
+        try {
+            manager.apply(next.byName().equals(saved.byName()) ? saved : next);
+        } catch (DeploymentManager.DeploymentException e) {
+            log.warn("restored deployment with failures: {}", e.getMessage());
+        } finally {
+            services.values().forEach(this::notifyBalancer);
         }
     }
 
-    private Deployment currentDeploymentOf(String service) {
-        List<io.isohost.deploy.ContainerPlan> plans = new ArrayList<>();
-        // the manager's target is enough to diff against; generators only need the container ids
-        for (ContainerTarget t : manager.current().containers()) {
-            if (t.service().equals(service)) {
-                plans.add(new io.isohost.deploy.ContainerPlan(t.name(), io.isohost.descriptor.ContainerShape.unlimited("restored"),
-                        t.components().stream().map(c -> io.isohost.deploy.HostedComponent.of(c.name())).toList()));
-            }
+    private void restore(Path state, DeploymentTarget saved) throws IOException {
+        Properties props = new Properties();
+        try (var in = Files.newInputStream(state)) {
+            props.load(in);
         }
-        return new Deployment(service, plans);
+        try {
+            ServiceDescriptor d = DescriptorParser.parse(Path.of(props.getProperty("descriptor")));
+            int total = Integer.parseInt(props.getProperty("allocation", Integer.toString(d.allocation().total())));
+            d = d.withAllocation(d.allocation().withTotal(total));
+            declareResources(d);
+            Map<String, String> params = new LinkedHashMap<>();
+            props.stringPropertyNames().stream().filter(k -> k.startsWith("parameter."))
+                    .forEach(k -> params.put(k.substring(10), props.getProperty(k)));
+            String gen = props.getProperty("generator", DEFAULT_GENERATOR);
+            DeploymentGenerator g = create(Generators.load(gen), d, params);
+            String name = d.name();
+            List<ContainerTarget> own = saved.containers().stream().filter(t -> t.service().equals(name)).toList();
+            Optional<Deployment> last = DeploymentMapping.fromTargets(d, own);
+            Deployment deployment;
+            if (last.isPresent()) {
+                deployment = last.get();
+            } else {
+                log.info("service {}: its descriptor changed since its last deployment; its generator places it again", name);
+                deployment = runner.generate(name, gen, g, new GeneratorInput(d, PerformanceData.NONE, Deployment.empty(name),
+                        clock.instant(), false));
+            }
+            services.put(name, new Service(d, Path.of(props.getProperty("descriptor")), gen, params, g, deployment));
+            tenants.put(name, d.tenant());
+            register(name);
+        } catch (DescriptorException | RuntimeException e) {
+            log.warn("service state {} cannot be restored: {}", state, e.getMessage());
+        }
     }
 
     /** Parses, validates and deploys a descriptor; a bad one changes nothing. */
