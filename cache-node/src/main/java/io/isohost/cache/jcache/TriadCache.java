@@ -40,6 +40,7 @@ import javax.cache.processor.MutableEntry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InvalidClassException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
@@ -58,7 +59,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A JSR-107 cache over one triad cache. Keys and values are Java-serialized (store by value); equal keys must
- * serialize to equal bytes, as they do for strings, numbers, records of those, and most value classes.
+ * serialize to equal bytes, as they do for strings, numbers, records of those, and most value classes. Reading
+ * one back deserializes only the classes of the cache's {@link AllowList}.
  * The stock expiry policies map onto the m-node's expire and idle timeouts (one write per operation); other
  * policies, and every policy on a write-through cache, are asked at creation, update and access as the
  * specification says, and an access moves the entry's expiry with a quiet rewrite. Listeners hear the changes
@@ -76,6 +78,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
     private final String name;
     private final MutableConfiguration<K, V> cfg;
     private final CacheClient client;
+    private final AllowList allowed;
     private final ExpiryPolicy expiry;
     private final CacheLoader<K, V> loader;
     private final CacheWriter<? super K, ? super V> writer;
@@ -90,6 +93,13 @@ final class TriadCache<K, V> implements Cache<K, V> {
         this.name = name;
         this.cfg = cfg;
         this.client = client;
+        String patterns = manager.serialFilter(name);
+        try {
+            this.allowed = new AllowList(List.of(cfg.getKeyType(), cfg.getValueType()), patterns);
+        } catch (IllegalArgumentException e) {
+            throw new CacheException("cache '" + name + "': bad " + TriadCachingProvider.SERIAL_FILTER + " patterns '"
+                    + patterns + "': " + e.getMessage(), e);
+        }
         this.expiry = cfg.getExpiryPolicyFactory().create();
         this.loader = cfg.getCacheLoaderFactory() == null ? null : cfg.getCacheLoaderFactory().create();
         this.writer = cfg.getCacheWriterFactory() == null ? null : cfg.getCacheWriterFactory().create();
@@ -144,6 +154,7 @@ final class TriadCache<K, V> implements Cache<K, V> {
             return null;
         }
         ClassLoader cl = manager.getClassLoader();
+        Class<?>[] refused = new Class<?>[1];
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(b)) {
             @Override
             protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
@@ -154,7 +165,15 @@ final class TriadCache<K, V> implements Cache<K, V> {
                 }
             }
         }) {
+            in.setObjectInputFilter(allowed.forStream(b.length, refused));
             return (T) in.readObject();
+        } catch (InvalidClassException e) {
+            if (refused[0] != null) {
+                throw new CacheException("cache '" + name + "' refuses to deserialize " + refused[0].getName()
+                        + ": not on its allow-list (java.base value types, " + allowed.describe() + "; add patterns with "
+                        + TriadCachingProvider.SERIAL_FILTER + "[." + name + "])", e);
+            }
+            throw new CacheException("cannot deserialize from cache '" + name + "': " + e.getMessage(), e);
         } catch (IOException | ClassNotFoundException e) {
             throw new CacheException("cannot deserialize from cache '" + name + "': " + e.getMessage(), e);
         }

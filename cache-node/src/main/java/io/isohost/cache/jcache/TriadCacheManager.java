@@ -56,6 +56,17 @@ public final class TriadCacheManager implements CacheManager {
         return properties;
     }
 
+    /**
+     * The deserialization patterns for one cache: {@value TriadCachingProvider#SERIAL_FILTER} for every cache and
+     * {@value TriadCachingProvider#SERIAL_FILTER}{@code .NAME} for this one, joined; null if neither is set.
+     */
+    String serialFilter(String cache) {
+        String key = TriadCachingProvider.SERIAL_FILTER;
+        String all = properties.getProperty(key);
+        String one = properties.getProperty(key + "." + cache);
+        return all == null ? one : one == null ? all : all + ";" + one;
+    }
+
     private void open() {
         if (closed) {
             throw new IllegalStateException("cache manager " + uri + " is closed");

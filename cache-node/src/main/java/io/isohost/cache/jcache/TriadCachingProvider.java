@@ -21,7 +21,7 @@ import java.util.WeakHashMap;
 
 /**
  * The JSR-107 provider over a triad. Which triad: the properties given to {@link #getCacheManager(URI, ClassLoader, Properties)},
- * else the system properties of the same names: {@value #MEMBERS} (host:port,host:port,host:port in the triad's
+ * else the system properties of the same names (every {@code isohost.triad.*} one): {@value #MEMBERS} (host:port,host:port,host:port in the triad's
  * order), {@value #SECRET_FILE} (the cluster secret) and optionally {@value #TIMEOUT} (milliseconds one operation
  * may take through failover). An embedding program may also put a {@link InstantSource} object under {@value #CLOCK}
  * in the properties: the clock entries expire by (the servers' must agree; tests advance one instead of sleeping).
@@ -31,6 +31,12 @@ public final class TriadCachingProvider implements CachingProvider {
     public static final String SECRET_FILE = "isohost.triad.secret-file";
     public static final String TIMEOUT = "isohost.triad.timeout-ms";
     public static final String CLOCK = "isohost.triad.clock";
+    /**
+     * Classes every cache of a manager may deserialize beyond java.base's value types and its declared key and value
+     * types, as {@link java.io.ObjectInputFilter.Config#createFilter} patterns ({@code com.example.model.*;com.example.Order});
+     * with {@code .NAME} appended, for the cache NAME only. See {@link AllowList}.
+     */
+    public static final String SERIAL_FILTER = "isohost.triad.serial-filter";
     private static final URI DEFAULT_URI = URI.create("urn:isohost:triad");
 
     private final Map<ClassLoader, Map<URI, TriadCacheManager>> managers = new WeakHashMap<>();
@@ -102,10 +108,9 @@ public final class TriadCachingProvider implements CachingProvider {
     @Override
     public Properties getDefaultProperties() {
         Properties p = new Properties();
-        for (String k : List.of(MEMBERS, SECRET_FILE, TIMEOUT)) {
-            String v = System.getProperty(k);
-            if (v != null) {
-                p.setProperty(k, v);
+        for (String k : System.getProperties().stringPropertyNames()) {
+            if (k.startsWith("isohost.triad.")) {
+                p.setProperty(k, System.getProperty(k));
             }
         }
         return p;

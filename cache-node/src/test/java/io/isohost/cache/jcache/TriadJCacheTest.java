@@ -429,4 +429,67 @@ class TriadJCacheTest {
         c.remove("y");
         assertFalse(Writer.STORE.containsKey("y"));
     }
+
+    /** Serializable and on no allow-list: reading one back would run its {@code readObject} (a stand-in for a gadget). */
+    static final class Gadget implements Serializable {
+        static final java.util.concurrent.atomic.AtomicInteger READS = new java.util.concurrent.atomic.AtomicInteger();
+
+        @java.io.Serial
+        private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            READS.incrementAndGet();
+        }
+    }
+
+    @Test
+    void aClassOffTheAllowListIsRefusedBeforeItsReadObjectRuns() {
+        Cache<String, Object> c = manager.createCache("gadgets", new MutableConfiguration<>());
+        c.put("alone", new Gadget());
+        c.put("nested", new ArrayList<>(List.of("fine", new Gadget())));
+        for (String key : List.of("alone", "nested")) {
+            CacheException e = assertThrows(CacheException.class, () -> c.get(key));
+            assertTrue(e.getMessage().contains("refuses to deserialize " + Gadget.class.getName())
+                    && e.getMessage().contains(TriadCachingProvider.SERIAL_FILTER), e.getMessage());
+        }
+        assertEquals(0, Gadget.READS.get(), "the refused class's readObject never ran");
+
+        c.put("values", new ArrayList<>(List.of("s", 1, 2L, new java.math.BigDecimal("1.5"), java.time.Instant.EPOCH,
+                Map.of("k", List.of(new int[]{1, 2}, new String[]{"a"})))));
+        assertEquals(6, ((List<?>) c.get("values")).size(), "java.base value types are read back");
+    }
+
+    @Test
+    void theApplicationAllowsItsClassesPerCacheOrForAll() {
+        Properties p = new Properties();
+        p.putAll(manager.getProperties());
+        p.setProperty(TriadCachingProvider.SERIAL_FILTER + ".trusted", Gadget.class.getName());
+        CacheManager other = Caching.getCachingProvider(TriadCachingProvider.class.getName())
+                .getCacheManager(URI.create("urn:isohost:triad:allow-list"), TriadJCacheTest.class.getClassLoader(), p);
+        try {
+            Cache<String, Object> trusted = other.createCache("trusted", new MutableConfiguration<>());
+            Cache<String, Object> untrusted = other.createCache("untrusted", new MutableConfiguration<>());
+            int before = Gadget.READS.get();
+            trusted.put("g", new Gadget());
+            assertTrue(trusted.get("g") instanceof Gadget);
+            assertEquals(before + 1, Gadget.READS.get());
+            untrusted.put("g", new Gadget());
+            assertThrows(CacheException.class, () -> untrusted.get("g"), "the pattern names one cache");
+
+            Cache<String, Item> items = other.createCache("items", new MutableConfiguration<String, Item>().setTypes(String.class, Item.class));
+            items.put("i", new Item("x", 1));
+            assertEquals(new Item("x", 1), items.get("i"), "a cache's declared value type needs no pattern");
+
+            p.setProperty(TriadCachingProvider.SERIAL_FILTER, "maxdepth=oops");
+            CacheManager bad = Caching.getCachingProvider(TriadCachingProvider.class.getName())
+                    .getCacheManager(URI.create("urn:isohost:triad:bad-allow-list"), TriadJCacheTest.class.getClassLoader(), p);
+            try {
+                CacheException e = assertThrows(CacheException.class, () -> bad.createCache("any", new MutableConfiguration<>()));
+                assertTrue(e.getMessage().contains(TriadCachingProvider.SERIAL_FILTER), e.getMessage());
+            } finally {
+                bad.close();
+            }
+        } finally {
+            other.close();
+        }
+    }
 }
