@@ -1,6 +1,7 @@
 package io.isohost.rubis;
 
 import io.isohost.container.ComponentContext;
+import io.isohost.rubis.db.DatabaseAccess;
 import io.isohost.rubis.db.DatabaseServer;
 import io.isohost.rubis.db.Loader;
 import io.isohost.rubis.web.StaticPages;
@@ -18,11 +19,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,12 +36,10 @@ class RubisAppTest {
 
     @TempDir
     static Path dir;
-    static org.h2.tools.Server db;
+    static DatabaseServer db;
     static Server web;
     static String url;
-    static String jdbc;
-    static String dbUser;
-    static String dbPassword;
+    static DatabaseAccess access;
     static final HttpClient http = HttpClient.newHttpClient();
     static final Population population = Population.ofScale(0.001);
     static long loadedUsers;
@@ -51,16 +47,15 @@ class RubisAppTest {
 
     @BeforeAll
     static void start() throws Exception {
-        db = DatabaseServer.start(0, dir);
-        startWith(DatabaseServer.url(db.getPort(), "rubis"), "sa", "");
+        db = new DatabaseServer();
+        db.start(new TestContext(dir.resolve("rubis-db"), List.of("--port=0")));
+        startWith(DatabaseAccess.read(dir.resolve("rubis-db").resolve(DatabaseAccess.FILE)));
     }
 
-    /** Loads a small database at {@code url} and serves the application over it. */
-    static void startWith(String url, String user, String password) throws Exception {
-        jdbc = url;
-        dbUser = user;
-        dbPassword = password;
-        try (Connection c = connect()) {
+    /** Loads a small database as its administrator and serves the application over it as its user. */
+    static void startWith(DatabaseAccess database) throws Exception {
+        access = database;
+        try (Connection c = access.connectAsAdmin()) {
             new Loader(c, population, 42, rows -> { }).load();
         }
         // before any test registers a user or an item
@@ -71,8 +66,8 @@ class RubisAppTest {
         connector.setHost("127.0.0.1");
         web.addConnector(connector);
         ServletContextHandler handler = new ServletContextHandler();
-        handler.setAttribute(ComponentContext.class.getName(),
-                context(List.of("--db=" + jdbc, "--db-user=" + user, "--db-password=" + password, "--db-pool=4")));
+        handler.setAttribute(ComponentContext.class.getName(), new TestContext(dir.resolve("rubis-web"),
+                List.of("--db=" + access.url(), "--db-user=" + access.user(), "--db-password=" + access.password(), "--db-pool=4")));
         for (String s : SERVLETS) {
             handler.addServlet(Class.forName("io.isohost.rubis.servlets." + s).asSubclass(jakarta.servlet.Servlet.class),
                     "/servlet/edu.rice.rubis.servlets." + s);
@@ -81,10 +76,6 @@ class RubisAppTest {
         web.setHandler(handler);
         web.start();
         RubisAppTest.url = "http://127.0.0.1:" + connector.getLocalPort();
-    }
-
-    static Connection connect() throws java.sql.SQLException {
-        return DriverManager.getConnection(jdbc, dbUser, dbPassword);
     }
 
     @AfterAll
@@ -123,7 +114,7 @@ class RubisAppTest {
     }
 
     static Object sql(String query, Object... params) throws Exception {
-        try (Connection c = connect(); var s = c.prepareStatement(query)) {
+        try (Connection c = access.connect(); var s = c.prepareStatement(query)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }
@@ -329,33 +320,5 @@ class RubisAppTest {
             out.add(m.group(1));
         }
         return out;
-    }
-
-    static ComponentContext context(List<String> args) {
-        return new ComponentContext() {
-            public String componentName() {
-                return "rubis-web";
-            }
-
-            public String containerName() {
-                return "test";
-            }
-
-            public List<String> arguments() {
-                return args;
-            }
-
-            public Map<String, String> environment() {
-                return Map.of();
-            }
-
-            public Path directory() {
-                return dir;
-            }
-
-            public ExecutorService executor() {
-                return java.util.concurrent.ForkJoinPool.commonPool(); // the servlets never ask; a real pool all the same
-            }
-        };
     }
 }

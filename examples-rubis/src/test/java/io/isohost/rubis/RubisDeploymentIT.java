@@ -2,7 +2,7 @@ package io.isohost.rubis;
 
 import io.isohost.daemon.Daemon;
 import io.isohost.daemon.DaemonSettings;
-import io.isohost.rubis.db.DatabaseServer;
+import io.isohost.rubis.db.DatabaseAccess;
 import io.isohost.rubis.db.Loader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,15 +74,21 @@ class RubisDeploymentIT {
         return http.send(HttpRequest.newBuilder(router.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Loads a small database as {@code isohost rubis load} does: found through the host's data directory. */
+    void load() throws Exception {
+        DatabaseAccess access = DatabaseAccess.read(DatabaseAccess.find(tmp.resolve("data").resolve("containers"), "rubis-db"));
+        try (Connection c = access.connectAsAdmin()) {
+            new Loader(c, Population.ofScale(0.0005), 7, rows -> { }).load();
+        }
+    }
+
     @Test
     void theDescriptorDeploysAndServesThroughTheBalancer() throws Exception {
         int dbPort = freePort();
         var report = daemon.services().submit(descriptor(tmp, dbPort, "replicate-all"));
         assertTrue(report.containersCreated().contains("rubis-rubis-db"), "the database has a container of its own: " + report);
         assertTrue(report.containersCreated().contains("rubis-1"), report.toString());
-        try (Connection c = DriverManager.getConnection(DatabaseServer.url(dbPort, "rubis"), "sa", "")) {
-            new Loader(c, Population.ofScale(0.0005), 7, rows -> { }).load();
-        }
+        load();
 
         assertTrue(get("/rubis/index.html").body().contains("RUBiS"));
         var categories = get("/servlet/edu.rice.rubis.servlets.BrowseCategories");
@@ -109,9 +114,7 @@ class RubisDeploymentIT {
         int dbPort = freePort();
         daemon.services().submit(descriptor(tmp, dbPort, "per-component"));
         daemon.services().allocate("rubis", 3);
-        try (Connection c = DriverManager.getConnection(DatabaseServer.url(dbPort, "rubis"), "sa", "")) {
-            new Loader(c, Population.ofScale(0.0005), 7, rows -> { }).load();
-        }
+        load();
         var deployment = daemon.services().service("rubis").orElseThrow().deployment();
         var storeBid = deployment.routes().get("StoreBid");
         var browse = deployment.routes().get("BrowseCategories");

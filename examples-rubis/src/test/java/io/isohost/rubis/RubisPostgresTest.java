@@ -1,5 +1,6 @@
 package io.isohost.rubis;
 
+import io.isohost.rubis.db.DatabaseAccess;
 import org.junit.jupiter.api.BeforeAll;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -14,6 +15,7 @@ class RubisPostgresTest extends RubisAppTest {
     static void start() throws Exception {
         String url = System.getenv("RUBIS_PG_URL");
         assumeTrue(url != null && !url.isBlank(), "RUBIS_PG_URL is not set: no PostgreSQL to test against");
-        startWith(url, System.getenv().getOrDefault("RUBIS_PG_USER", "rubis"), System.getenv().getOrDefault("RUBIS_PG_PASSWORD", "rubis"));
+        startWith(DatabaseAccess.of(url, System.getenv().getOrDefault("RUBIS_PG_USER", "rubis"),
+                System.getenv().getOrDefault("RUBIS_PG_PASSWORD", "rubis")));
     }
 }

@@ -11,7 +11,7 @@ import io.isohost.rubis.client.EmulatorResult;
 import io.isohost.rubis.client.InteractionResult;
 import io.isohost.rubis.client.Mix;
 import io.isohost.rubis.client.PhaseResult;
-import io.isohost.rubis.db.DatabaseServer;
+import io.isohost.rubis.db.DatabaseAccess;
 import io.isohost.rubis.db.Loader;
 
 import javax.management.MBeanServerFactory;
@@ -21,7 +21,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -129,7 +128,8 @@ public final class RubisBench {
         daemon.services().submit(file);
         Population p = Population.ofScale(scale);
         long t0 = System.nanoTime();
-        try (Connection c = DriverManager.getConnection(DatabaseServer.url(dbPort, "rubis"), "sa", "")) {
+        DatabaseAccess access = DatabaseAccess.read(DatabaseAccess.find(settings.dataDirectory().resolve("containers"), "rubis-db"));
+        try (Connection c = access.connectAsAdmin()) {
             new Loader(c, p, 1, rows -> { }).load();
         }
         System.err.printf(Locale.ROOT, "rubis: %s, %d container(s) of %s tx/s, database scale %s loaded in %.1f s%n", generator,

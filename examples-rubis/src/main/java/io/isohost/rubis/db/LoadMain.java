@@ -2,20 +2,28 @@ package io.isohost.rubis.db;
 
 import io.isohost.rubis.Population;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Locale;
 
 /**
- * {@code isohost rubis load}: fills a RUBiS database over JDBC with a progress bar.
- * Exit codes: 0 loaded, 2 bad usage, 1 the database refused or failed.
+ * {@code isohost rubis load}: fills a RUBiS database over JDBC with a progress bar. By default it
+ * loads the database of the RUBiS service running in the host whose data directory is
+ * {@code --data} (default {@code .isohost}), found through the access file its database
+ * component wrote ({@link DatabaseAccess#find}), as that database's administrator.
+ * Exit codes: 0 loaded, 2 bad usage, 1 no database found, or the database refused or failed.
  */
 public final class LoadMain {
     static final String USAGE = """
-            usage: isohost rubis load [--db JDBC-URL] [--user U] [--password P] [--scale S] [--seed N]
-              --db        the database (default jdbc:h2:tcp://127.0.0.1:9092/rubis, the RUBiS database component)
+            usage: isohost rubis load [--data DIR] [--component NAME] [--scale S] [--seed N]
+                   isohost rubis load --db JDBC-URL --user U --password P [--scale S] [--seed N]
+              --data      the host's data directory (default .isohost): the running RUBiS service's database
+                          is found there, in DIR/containers/*/NAME/rubis-database.properties
+              --component the database component's name (default rubis-db)
+              --db        a database named by hand instead (PostgreSQL), with --user and --password
               --scale     the papers' population times S: 1 = 1,000,000 users, 32,667 open and 500,000 closed
                           auctions (default 0.01)
               --seed      random seed, for a reproducible database (default 1)
@@ -29,9 +37,11 @@ public final class LoadMain {
     }
 
     public static int run(String[] args, PrintStream err) {
-        String url = "jdbc:h2:tcp://127.0.0.1:9092/rubis";
-        String user = "sa";
+        String url = null;
+        String user = "";
         String password = "";
+        Path data = Path.of(".isohost");
+        String component = "rubis-db";
         double scale = 0.01;
         long seed = 1;
         try {
@@ -49,6 +59,8 @@ public final class LoadMain {
                     case "--db" -> url = v;
                     case "--user" -> user = v;
                     case "--password" -> password = v;
+                    case "--data" -> data = Path.of(v);
+                    case "--component" -> component = v;
                     case "--scale" -> scale = Double.parseDouble(v);
                     case "--seed" -> seed = Long.parseLong(v);
                     default -> throw new IllegalArgumentException("unknown option " + a);
@@ -60,12 +72,27 @@ public final class LoadMain {
             err.println(USAGE);
             return 2;
         }
+        DatabaseAccess access;
+        if (url != null) {
+            access = DatabaseAccess.of(url, user, password);
+        } else {
+            try {
+                Path file = DatabaseAccess.find(data.resolve("containers"), component);
+                access = DatabaseAccess.read(file);
+                err.println("rubis load: the database of " + file.getParent());
+            } catch (IOException e) {
+                err.println("rubis load: " + e.getMessage());
+                err.println("Is RUBiS submitted to a host running with --data " + data
+                        + "? Otherwise name the host's data directory with --data DIR, or a database with --db URL --user U --password P.");
+                return 1;
+            }
+        }
         Population p = Population.ofScale(scale);
         err.printf(Locale.ROOT, "loading RUBiS at scale %s into %s: %,d users, %,d open and %,d closed auctions%n",
-                scale, url, p.users(), p.activeItems(), p.oldItems());
+                scale, access.url(), p.users(), p.activeItems(), p.oldItems());
         long t0 = System.nanoTime();
         ProgressBar bar = new ProgressBar(err, Loader.expectedRows(p));
-        try (Connection c = DriverManager.getConnection(url, user, password)) {
+        try (Connection c = access.connectAsAdmin()) {
             new Loader(c, p, seed, bar::update).load();
         } catch (SQLException e) {
             bar.done();

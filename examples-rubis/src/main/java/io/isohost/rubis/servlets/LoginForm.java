@@ -6,11 +6,6 @@ import jakarta.servlet.http.HttpServletRequest;
 
 /** The three "log in first" pages: a nickname/password form carrying the item (and target) along. */
 abstract class LoginForm extends RubisServlet {
-    @Override
-    protected boolean usesDatabase() {
-        return false;
-    }
-
     protected String form(String title, String next, HttpServletRequest req, String... carried) {
         Html page = new Html(title).p("You must log in first.").form(next);
         for (String name : carried) {

@@ -7,11 +7,6 @@ import jakarta.servlet.http.HttpServletRequest;
 /** The form describing an item to sell; category and seller ride along hidden. */
 public class SellItemForm extends RubisServlet {
     @Override
-    protected boolean usesDatabase() {
-        return false;
-    }
-
-    @Override
     protected String page(HttpServletRequest req) {
         int category = intParam(req, "category");
         int user = intParam(req, "user");

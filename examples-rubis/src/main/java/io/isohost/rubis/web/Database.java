@@ -2,6 +2,7 @@ package io.isohost.rubis.web;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.isohost.rubis.db.DatabaseAccess;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -20,14 +21,14 @@ public final class Database {
     private Database() {
     }
 
-    public static synchronized HikariDataSource acquire(String url, String user, String password, int size) {
-        Pool pool = POOLS.computeIfAbsent(url + "\u0000" + user, k -> {
+    public static synchronized HikariDataSource acquire(DatabaseAccess access, int size) {
+        Pool pool = POOLS.computeIfAbsent(access.url() + "\u0000" + access.user(), k -> {
             HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(url);
+            config.setJdbcUrl(access.url());
             // named, so that Hikari loads it from this replica's own jars (DriverManager looks in the host's)
-            config.setDriverClassName(url.startsWith("jdbc:postgresql:") ? "org.postgresql.Driver" : "org.h2.Driver");
-            config.setUsername(user);
-            config.setPassword(password);
+            config.setDriverClassName(access.url().startsWith("jdbc:postgresql:") ? "org.postgresql.Driver" : "org.h2.Driver");
+            config.setUsername(access.user());
+            config.setPassword(access.password());
             config.setMaximumPoolSize(size);
             config.setMinimumIdle(Math.min(4, size));
             config.setPoolName("rubis");

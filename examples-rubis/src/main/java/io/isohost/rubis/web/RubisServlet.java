@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.isohost.container.ComponentContext;
 import io.isohost.rm.ResourceDeniedException;
 import io.isohost.rm.Resources;
+import io.isohost.rubis.db.DatabaseAccess;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -11,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,15 +32,19 @@ import java.util.List;
  * rate policy is 503 + {@code Retry-After: 1} (an original client retries a failed request after
  * one second). See docs/rubis.md.
  *
- * <p>The database comes from the application server's arguments: {@code --db=JDBC-URL}
- * (default {@code jdbc:h2:tcp://127.0.0.1:9092/rubis}), {@code --db-user}, {@code --db-password},
- * {@code --db-pool} (connections per replica, default 32).
+ * <p>The database comes from the application server's arguments: {@code --db-from=COMPONENT}
+ * (the default, {@code rubis-db}) finds the access file that RUBiS's database component of that
+ * name wrote in its directory on this host ({@link DatabaseAccess#find}), when the first request
+ * needs it; {@code --db=JDBC-URL} with {@code --db-user} and {@code --db-password} names a
+ * database set up by hand (PostgreSQL). {@code --db-pool}: connections per replica, default 32.
  */
 public abstract class RubisServlet extends HttpServlet {
     public static final String TX_RESOURCE = "rubis.tx";
     private static final Logger log = LoggerFactory.getLogger(RubisServlet.class);
 
     private HikariDataSource db;
+    private List<String> args = List.of();
+    private Path directory;
 
     /** A request RUBiS answers with its error page: a missing or malformed parameter, an unknown item, a failed login. */
     public static final class RequestError extends RuntimeException {
@@ -52,27 +58,42 @@ public abstract class RubisServlet extends HttpServlet {
         T run(Connection c) throws SQLException;
     }
 
-    /** Servlets that only print a form need no database. */
-    protected boolean usesDatabase() {
-        return true;
-    }
-
     /** The page for this request. */
     protected abstract String page(HttpServletRequest request) throws SQLException;
 
     @Override
     public void init() {
-        if (!usesDatabase()) {
-            return;
+        if (getServletContext().getAttribute(ComponentContext.class.getName()) instanceof ComponentContext ctx) {
+            args = ctx.arguments();
+            directory = ctx.directory();
         }
-        List<String> args = getServletContext().getAttribute(ComponentContext.class.getName()) instanceof ComponentContext ctx
-                ? ctx.arguments() : List.of();
-        db = Database.acquire(arg(args, "db", "jdbc:h2:tcp://127.0.0.1:9092/rubis"), arg(args, "db-user", "sa"),
-                arg(args, "db-password", ""), Integer.parseInt(arg(args, "db-pool", "32")));
+    }
+
+    /** The pool, made on first use: the database component may start after this replica. */
+    private synchronized HikariDataSource db() throws SQLException {
+        if (db == null) {
+            int size = Integer.parseInt(arg(args, "db-pool", "32"));
+            String url = arg(args, "db", null);
+            DatabaseAccess access;
+            if (url != null) {
+                access = DatabaseAccess.of(url, arg(args, "db-user", ""), arg(args, "db-password", ""));
+            } else if (directory == null) {
+                throw new SQLException("no --db given and no component directory to find the database from");
+            } else {
+                try {
+                    // this component's directory is CONTAINERS/CONTAINER/COMPONENT
+                    access = DatabaseAccess.read(DatabaseAccess.find(directory.getParent().getParent(), arg(args, "db-from", "rubis-db")));
+                } catch (IOException e) {
+                    throw new SQLException(e.getMessage(), e);
+                }
+            }
+            db = Database.acquire(access, size);
+        }
+        return db;
     }
 
     @Override
-    public void destroy() {
+    public synchronized void destroy() {
         if (db != null) {
             Database.release(db);
             db = null;
@@ -115,14 +136,14 @@ public abstract class RubisServlet extends HttpServlet {
     // ---- helpers for the interactions ----
 
     protected <T> T read(Work<T> work) throws SQLException {
-        try (Connection c = db.getConnection()) {
+        try (Connection c = db().getConnection()) {
             return work.run(c);
         }
     }
 
     /** Runs {@code work} in one transaction: all of it is committed or none. */
     protected <T> T transaction(Work<T> work) throws SQLException {
-        try (Connection c = db.getConnection()) {
+        try (Connection c = db().getConnection()) {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
