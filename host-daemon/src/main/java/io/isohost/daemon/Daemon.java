@@ -4,6 +4,8 @@ import io.isohost.container.ContainerHost;
 import io.isohost.container.HostSettings;
 import io.isohost.daemon.internal.AdminApi;
 import io.isohost.daemon.internal.AdminToken;
+import io.isohost.daemon.internal.DataDirectory;
+import io.isohost.daemon.internal.Lifecycle;
 import io.isohost.daemon.internal.JmxAgent;
 import io.isohost.daemon.internal.HostMetrics;
 import io.isohost.daemon.internal.BalancerRoutes;
@@ -28,44 +30,49 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A running isohost host: its containers, the remote JMX connector and the admin HTTP API. Start
- * one with {@link #start(DaemonSettings)}; a failed start leaves nothing listening.
+ * A running isohost host. Its parts start in this order and stop in the reverse one: the data
+ * directory (locked, owner-only), the resource registry, the containers, the embedded triad
+ * server, the load balancer, the services (the last deployment restored), the remote JMX connector
+ * and, last, the admin API, so nothing is served before the host exists. A start that fails stops
+ * the parts already started and says which part failed ({@link Lifecycle.StartFailed}).
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
-    private final DaemonSettings settings;
-    private final ContainerHost containers;
-    private final JmxAgent jmx;
-    private final Server admin;
-    private final String token;
-    private final DeploymentManager deployments;
-    private final HostMetrics metrics;
-    private Services services;
-    private LoadBalancer balancer;
-    private PerformanceLoop performance;
-    private io.isohost.daemon.internal.BalancerContainer balancerContainer;
-    private io.isohost.cache.TriadServer triad;
     /** The share of the host's CPU the balancer's own container is guaranteed. */
     static final double BALANCER_CPU_GUARANTEE = 0.1;
     /** How often generators are asked again with the latest measurements. */
     static final Duration PERFORMANCE_PERIOD = Duration.ofSeconds(10);
-    private final java.util.concurrent.ScheduledExecutorService ticker =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon(true)
-                    .name("isohost-performance").unstarted(r));
-    private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Daemon(DaemonSettings settings, ContainerHost containers, JmxAgent jmx, Server admin, String token) {
-        this.settings = settings;
-        this.containers = containers;
-        this.jmx = jmx;
-        this.admin = admin;
-        this.token = token;
-        this.deployments = new DeploymentManager(containers, new TargetStore(settings.dataDirectory()), Duration.ofSeconds(5));
-        containers.keepQuotasWith(deployments); // operators' quota changes are desired state, kept by the manager
-        this.metrics = new HostMetrics(containers);
+    private final HostConfig config;
+    private final DaemonSettings settings;
+    private final MBeanServer mbeans;
+    private final Lifecycle parts = new Lifecycle();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean ready;
+    private String token;
+    private ResourceRegistry registry;
+    private ContainerHost containers;
+    private DeploymentManager deployments;
+    private HostMetrics metrics;
+    private io.isohost.cache.TriadServer triad;
+    private final io.isohost.daemon.service.ServiceChoosers choosers = new io.isohost.daemon.service.ServiceChoosers();
+    private LoadBalancer balancer;
+    private io.isohost.daemon.internal.BalancerContainer balancerContainer;
+    private Services services;
+    private PerformanceLoop performance;
+    private JmxAgent jmx;
+    private Server admin;
+
+    private Daemon(HostConfig config, MBeanServer mbeans) {
+        this.config = config;
+        this.settings = config.settings();
+        this.mbeans = mbeans;
     }
 
     public static Daemon start(DaemonSettings settings) throws IOException {
@@ -80,80 +87,106 @@ public final class Daemon implements AutoCloseable {
         return start(new HostConfig(settings, java.util.List.of(), java.util.List.of()), mbeans);
     }
 
-    /** Starts a host; custom resources are registered before anything listens, so a bad one starts nothing. */
+    /** Starts a host, part by part; a part that fails stops the ones before it. */
     public static Daemon start(HostConfig config, MBeanServer mbeans) throws IOException {
-        DaemonSettings settings = config.settings();
-        var registry = new ResourceRegistry();
-        config.resources().forEach(registry::registerCounted);
-        for (String definition : config.resourceDefinitions()) {
-            registry.registerFrom(definition, Daemon.class.getClassLoader());
+        Daemon daemon = new Daemon(config, mbeans);
+        daemon.startParts();
+        daemon.ready = true;
+        log.info("isohost host ready: admin {} , JMX {}", daemon.adminUri(), daemon.jmx.url());
+        return daemon;
+    }
+
+    private void startParts() throws Lifecycle.StartFailed {
+        parts.start("data directory " + settings.dataDirectory(), () -> {
+            DataDirectory data = DataDirectory.open(settings.dataDirectory());
+            token = AdminToken.loadOrCreate(settings.dataDirectory());
+            return data::close;
+        });
+        parts.start("resource registry", () -> {
+            registry = new ResourceRegistry();
+            config.resources().forEach(registry::registerCounted);
+            for (String definition : config.resourceDefinitions()) {
+                registry.registerFrom(definition, Daemon.class.getClassLoader());
+            }
+            return () -> { };
+        });
+        parts.start("containers", () -> {
+            containers = ContainerHost.create(new HostSettings(settings.dataDirectory(), settings.bindAddress(),
+                    settings.firstContainerPort(), settings.lastContainerPort(), mbeans), registry, new CpuArbiter());
+            deployments = new DeploymentManager(containers, new TargetStore(settings.dataDirectory()), Duration.ofSeconds(5));
+            containers.keepQuotasWith(deployments); // operators' quota changes are desired state, kept by the manager
+            metrics = new HostMetrics(containers);
+            return containers::close;
+        });
+        if (config.triad().isPresent()) {
+            parts.start("embedded triad server (" + config.triad().get() + ")", () -> {
+                triad = io.isohost.cache.TriadServer.start(io.isohost.cache.TriadConfig.load(config.triad().get()));
+                return triad::close;
+            });
         }
-        String token = AdminToken.loadOrCreate(settings.dataDirectory());
-        var hostSettings = new HostSettings(settings.dataDirectory(), settings.bindAddress(),
-                settings.firstContainerPort(), settings.lastContainerPort(), mbeans);
-        ContainerHost containers = ContainerHost.create(hostSettings, registry, new CpuArbiter());
-        JmxAgent jmx = null;
-        Server admin = null;
-        io.isohost.cache.TriadServer triad = null;
-        try {
+        if (settings.routerPort() != 0) {
+            parts.start("load balancer on port " + settings.routerPort(), () -> {
+                balancerContainer = new io.isohost.daemon.internal.BalancerContainer(containers, BALANCER_CPU_GUARANTEE);
+                balancer = LoadBalancer.start(settings.bindAddress(), settings.routerPort(), config.balancer(),
+                        java.util.Optional.of(choosers), metrics.registry(), balancerContainer);
+                ScheduledExecutorService charger = ticker("isohost-balancer-cpu");
+                charger.scheduleAtFixedRate(balancerContainer::charge, 1, 1, TimeUnit.SECONDS);
+                // a route's tenant (for queue shares) is its service's, known once services exist
+                deployments.addRouteListener(new BalancerRoutes(balancer,
+                        service -> services == null ? "" : services.tenantOf(service)));
+                return () -> {
+                    stop(charger);
+                    balancer.close();
+                };
+            });
+        }
+        parts.start("services", () -> {
+            services = new Services(containers, deployments, settings.dataDirectory(), Clock.systemUTC(),
+                    metrics.registry(), choosers);
+            services.restore(); // the previous run's deployment, applied once, with the balancer listening
+            performance = new PerformanceLoop(services, containers, balancer);
+            ScheduledExecutorService ticker = ticker("isohost-performance");
+            ticker.scheduleAtFixedRate(performance::tick, PERFORMANCE_PERIOD.toMillis(), PERFORMANCE_PERIOD.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            return () -> {
+                stop(ticker);
+                services.close();
+            };
+        });
+        parts.start("JMX connector on port " + settings.jmxPort(), () -> {
             jmx = new JmxAgent(mbeans, settings.bindAddress(), settings.jmxPort());
+            return jmx::close;
+        });
+        parts.start("admin API on port " + settings.adminPort(), () -> {
             admin = new Server(new QueuedThreadPool(16, 2));
             var connector = new ServerConnector(admin, 1, 1);
             connector.setHost(settings.bindAddress());
             connector.setPort(settings.adminPort());
             admin.addConnector(connector);
-            Daemon daemon = new Daemon(settings, containers, jmx, admin, token);
-            admin.setHandler(new AdminApi(daemon));
+            admin.setHandler(new AdminApi(this));
             try {
                 admin.start();
             } catch (Exception e) {
-                throw new IOException("admin port " + settings.adminPort() + " on " + settings.bindAddress()
+                admin.stop();
+                throw new IOException("port " + settings.adminPort() + " on " + settings.bindAddress()
                         + " is already in use or cannot be opened: " + e.getMessage(), e);
             }
-            if (config.triad().isPresent()) {
-                try {
-                    triad = io.isohost.cache.TriadServer.start(io.isohost.cache.TriadConfig.load(config.triad().get()));
-                    daemon.triad = triad;
-                } catch (RuntimeException e) {
-                    throw new IOException("the embedded triad server (" + config.triad().get() + ") cannot start: " + e.getMessage(), e);
-                }
-            }
-            var choosers = new io.isohost.daemon.service.ServiceChoosers();
-            if (settings.routerPort() != 0) {
-                var own = new io.isohost.daemon.internal.BalancerContainer(containers, BALANCER_CPU_GUARANTEE);
-                daemon.balancer = LoadBalancer.start(settings.bindAddress(), settings.routerPort(), config.balancer(),
-                        java.util.Optional.of(choosers), daemon.metrics.registry(), own);
-                daemon.balancerContainer = own;
-                daemon.ticker.scheduleAtFixedRate(own::charge, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-                // a route's tenant (for queue shares) is its service's, known once services exist
-                daemon.deployments.addRouteListener(new BalancerRoutes(daemon.balancer,
-                        service -> daemon.services == null ? "" : daemon.services.tenantOf(service)));
-            }
-            daemon.services = new Services(containers, daemon.deployments, settings.dataDirectory(), Clock.systemUTC(),
-                    daemon.metrics.registry(), choosers);
-            daemon.services.restore(); // the previous run's deployment, applied once, with the balancer listening
-            daemon.performance = new PerformanceLoop(daemon.services, containers, daemon.balancer);
-            daemon.ticker.scheduleAtFixedRate(() -> daemon.performance.tick(), PERFORMANCE_PERIOD.toMillis(),
-                    PERFORMANCE_PERIOD.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            log.info("isohost host ready: admin {} , JMX {}", daemon.adminUri(), jmx.url());
-            return daemon;
-        } catch (IOException | RuntimeException e) {
-            if (triad != null) {
-                triad.close();
-            }
-            if (admin != null) {
-                try {
-                    admin.stop();
-                } catch (Exception ignored) {
-                    // failed start: nothing to keep
-                }
-            }
-            if (jmx != null) {
-                jmx.close();
-            }
-            containers.close();
-            throw e;
-        }
+            return admin::stop;
+        });
+    }
+
+    private static ScheduledExecutorService ticker(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon(true).name(name).unstarted(r));
+    }
+
+    private static void stop(ScheduledExecutorService ticker) throws InterruptedException {
+        ticker.shutdownNow();
+        ticker.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /** Whether every part has started and none has begun to stop; the admin API answers 503 otherwise. */
+    public boolean ready() {
+        return ready;
     }
 
     public DaemonSettings settings() {
@@ -222,27 +255,14 @@ public final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
-        if (stopped.getCount() == 0) {
-            return;
+        synchronized (stopped) {
+            if (stopped.getCount() == 0) {
+                return;
+            }
+            ready = false;
+            log.info("isohost host stopping");
+            parts.close();
+            stopped.countDown();
         }
-        log.info("isohost host stopping");
-        ticker.shutdownNow();
-        if (services != null) {
-            services.close();
-        }
-        if (balancer != null) {
-            balancer.close();
-        }
-        if (triad != null) {
-            triad.close();
-        }
-        containers.close();
-        jmx.close();
-        try {
-            admin.stop();
-        } catch (Exception e) {
-            log.debug("admin stop: {}", e.toString());
-        }
-        stopped.countDown();
     }
 }

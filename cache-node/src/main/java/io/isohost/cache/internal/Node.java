@@ -1377,6 +1377,9 @@ public final class Node implements Closeable {
             try {
                 reconcileSignal.acquire();
                 reconcileSignal.drainPermits();
+                if (!running) {
+                    break; // woken by close()
+                }
                 if (!ready) {
                     continue;
                 }
@@ -1636,6 +1639,7 @@ public final class Node implements Closeable {
     @Override
     public void close() {
         running = false;
+        reconcileSignal.release(); // the reconciler waits for a signal; without one it would never end
         try {
             if (server != null) {
                 server.close();

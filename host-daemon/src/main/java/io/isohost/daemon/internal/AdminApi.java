@@ -75,6 +75,11 @@ public final class AdminApi extends Handler.Abstract {
             return true;
         }
         try {
+            if (!daemon.ready()) {
+                // the admin API starts last and stops first; this covers the moments around that
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, 1);
+                throw new ApiError(503, "the host is starting or stopping; try again shortly");
+            }
             String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
             String presented = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).strip() : null;
             if (!AdminToken.matches(daemon.adminToken(), presented)) {
