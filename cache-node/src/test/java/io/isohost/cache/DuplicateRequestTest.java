@@ -1,5 +1,6 @@
 package io.isohost.cache;
 
+import io.isohost.testing.Waits;
 import io.isohost.cache.internal.Buf;
 import io.isohost.cache.internal.Conn;
 import io.isohost.cache.internal.Hash;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +49,7 @@ class DuplicateRequestTest {
         try {
             byte[] key = "k".getBytes(StandardCharsets.UTF_8);
             int[] order = Ordering.order(Ordering.slot(Hash.ofKey("c", key), 3), 3);
-            Thread.sleep(300); // every server sees the others live
+            TriadTesting.awaitLive(cfg, 0b111);
             Buf req = putIfAbsent(42, 1, key, "first".getBytes(StandardCharsets.UTF_8));
             Answer first = send(cfg, order[0], req);
             assertEquals(true, first.applied());
@@ -57,19 +57,18 @@ class DuplicateRequestTest {
 
             servers.get(order[0]).close(); // the owner dies after answering; say the answer was lost
             servers.set(order[0], null);
-            Answer afterFailover = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (afterFailover == null && System.nanoTime() < deadline) {
+            var afterFailover = new java.util.concurrent.atomic.AtomicReference<Answer>();
+            Waits.await("the backup serves after the failover").until(() -> {
                 try (Conn c = Conn.connect(cfg.members().get(order[1]).address(), cfg.secret(), 2000, 1 << 20)) {
                     Buf.In in = c.call(req);
-                    if (in.u8() == Proto.OK) {
-                        afterFailover = new Answer(in.u8() == 1, MNode.read(in).version());
-                    } else {
-                        Thread.sleep(20); // not yet serving: failover in progress
+                    if (in.u8() != Proto.OK) {
+                        return false; // not yet serving: failover in progress
                     }
+                    afterFailover.set(new Answer(in.u8() == 1, MNode.read(in).version()));
+                    return true;
                 }
-            }
-            assertEquals(first, afterFailover, "the backup that took over recognises the retry");
+            });
+            assertEquals(first, afterFailover.get(), "the backup that took over recognises the retry");
             Answer other = send(cfg, order[1], putIfAbsent(42, 2, key, "second".getBytes(StandardCharsets.UTF_8)));
             assertEquals(false, other.applied(), "a new request is a new putIfAbsent");
             try (TriadClient client = TriadClient.connect(cfg)) {

@@ -1,5 +1,7 @@
 package io.isohost.cache;
 
+import io.isohost.testing.ManualClock;
+import io.isohost.testing.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,12 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Expire and idle timeouts, the local read timeout, and leases with their revocation. Servers and clients share a
- * {@link TestClock}: expiry is reached by advancing it, not by sleeping.
+ * {@link ManualClock}: expiry is reached by advancing it, not by sleeping.
  */
 class ExpiryLeaseTest {
     @TempDir
     static Path dir;
-    static final TestClock clock = new TestClock();
+    static final ManualClock clock = new ManualClock();
     static TriadConfig cfg;
     static List<TriadServer> servers;
 
@@ -71,14 +73,12 @@ class ExpiryLeaseTest {
                 c.cache("expiring").put(b("gone" + i), b("v"));
             }
             c.cache("idle").put(b("idle-gone"), b("v"));
-            assertTrue(eventually(() -> servers.stream().allMatch(s -> s.entryCount() >= 21)),
-                    "every server holds the entries at first (the third copy is asynchronous): "
-                            + servers.stream().map(TriadServer::entryCount).toList());
+            Waits.await("every server holds the entries at first (the third copy is asynchronous)")
+                    .until(() -> servers.stream().allMatch(s -> s.entryCount() >= 21));
             // past the expire timeout (0.8 s) and its 1 s grace, and the idle timeout (0.7 s); the sweep runs each second
             clock.advance(Duration.ofSeconds(2));
-            assertTrue(eventually(() -> servers.stream().allMatch(s -> s.entryCount() <= 1)),
-                    "expired entries were dropped on every server, the idle one left as a tombstone: "
-                            + servers.stream().map(TriadServer::entryCount).toList());
+            Waits.await("expired entries dropped on every server, the idle one left as a tombstone")
+                    .until(() -> servers.stream().allMatch(s -> s.entryCount() <= 1));
             assertNull(c.cache("idle").get(b("idle-gone")));
         } finally {
             TriadTesting.closeAll(servers);
@@ -130,13 +130,7 @@ class ExpiryLeaseTest {
             assertEquals(remote, ca.remoteReads(), "with the lease, reads stay local even with a zero local read timeout");
 
             cb.put(b("k"), b("2"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            byte[] seen = ca.get(b("k"));
-            while (!java.util.Arrays.equals(seen, b("2")) && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-                seen = ca.get(b("k"));
-            }
-            assertArrayEquals(b("2"), seen, "the write revoked the lease and told its holder");
+            Waits.await("the write revoked the lease and told its holder").until(() -> java.util.Arrays.equals(ca.get(b("k")), b("2")));
             assertTrue(ca.remoteReads() > remote);
         }
     }
@@ -154,24 +148,10 @@ class ExpiryLeaseTest {
         }
     }
 
-    /** Whether the condition holds within 15 s (checked every 50 ms). */
-    private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(50);
-        }
-        return true;
-    }
-
-    private static void awaitSubscribed(TriadClient c) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    private static void awaitSubscribed(TriadClient c) {
         for (int i = 0; i < c.memberCount(); i++) {
-            while (!c.isSubscribed(i) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            int member = i;
+            Waits.await("the client subscribed to member " + member).until(() -> c.isSubscribed(member));
         }
     }
 }

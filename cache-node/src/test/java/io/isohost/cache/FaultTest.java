@@ -1,5 +1,6 @@
 package io.isohost.cache;
 
+import io.isohost.testing.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,22 +152,10 @@ class FaultTest {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    static void awaitReady(TriadClient client, int... members) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    static void awaitReady(TriadClient client, int... members) {
         for (int m : members) {
-            while (true) {
-                try {
-                    if (client.status(m).ready()) {
-                        break;
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // not up yet
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("triad server " + m + " did not become ready");
-                }
-                Thread.sleep(20);
-            }
+            Waits.await("triad server " + m + " ready", java.time.Duration.ofSeconds(60)).ignoreExceptions() // not up yet
+                    .until(() -> client.status(m).ready());
         }
     }
 }

@@ -33,12 +33,12 @@ class RejoinTest {
             // restart member a a few times so the others fence an epoch with a high boot count
             for (int round = 0; round < 3; round++) {
                 servers.get(0).close();
-                Thread.sleep(300);
+                TriadTesting.awaitLive(cfg, 0b110);
                 servers.set(0, TriadTesting.start(cfg, 0));
                 assertTrue(servers.get(0).awaitReady(Duration.ofSeconds(20)));
             }
             servers.get(0).close();
-            Thread.sleep(300); // the others see it down and fence its epoch
+            TriadTesting.awaitLive(cfg, 0b110); // the others see it down and fence its epoch
             try (Stream<Path> files = Files.walk(dir.resolve("a"))) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }

@@ -2,7 +2,9 @@ package io.isohost.cache;
 
 import io.isohost.cache.repo.DeploymentRepository;
 import org.eclipse.jgit.lib.ObjectId;
+import io.isohost.testing.FreePorts;
 import io.isohost.testing.HostileXml;
+import io.isohost.testing.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,7 +117,7 @@ class TriadConfigTest {
 
     @Test
     void theOneMachineDefaultServesAlone() throws Exception {
-        TriadConfig cfg = TriadConfig.single("127.0.0.1", TriadTesting.freePort(), dir.resolve("one"), TriadTesting.SECRET);
+        TriadConfig cfg = TriadConfig.single("127.0.0.1", FreePorts.port(), dir.resolve("one"), TriadTesting.SECRET);
         try (TriadServer server = TriadServer.start(cfg)) {
             assertTrue(server.awaitReady(Duration.ofSeconds(10)));
             try (TriadClient client = TriadClient.connect(cfg)) {
@@ -136,7 +138,7 @@ class TriadConfigTest {
         TriadConfig base = TriadTesting.config(3, dir, java.util.Map.of(), false);
         List<TriadConfig.Member> ms = new ArrayList<>();
         for (TriadConfig.Member m : base.members()) {
-            ms.add(new TriadConfig.Member(m.id(), m.host(), m.port(), TriadTesting.freePort()));
+            ms.add(new TriadConfig.Member(m.id(), m.host(), m.port(), FreePorts.port()));
         }
         TriadConfig cfg = new TriadConfig("a", ms, dir.resolve("a"), base.secret(), 1024, 1 << 20, base.heartbeat(),
                 base.failureTimeout(), false, base.caches(), false, new TriadConfig.Repository("tok"), base.authTimeout(),
@@ -147,13 +149,9 @@ class TriadConfigTest {
             Files.createDirectories(app);
             Files.writeString(app.resolve("index.html"), "hello");
             ObjectId v = servers.get(0).repository().deploy("hello", app);
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             for (TriadServer s : servers.subList(1, 3)) {
                 DeploymentRepository r = s.repository();
-                while (!v.equals(r.current("hello")) && System.nanoTime() < deadline) {
-                    Thread.sleep(100);
-                }
-                assertEquals(v, r.current("hello"), "member " + s.config().serverId() + " fetched the deployment");
+                Waits.await("member " + s.config().serverId() + " fetched the deployment").until(() -> v.equals(r.current("hello")));
             }
         } finally {
             TriadTesting.closeAll(servers);

@@ -1,5 +1,6 @@
 package io.isohost.cache;
 
+import io.isohost.testing.Waits;
 import io.isohost.cache.internal.Buf;
 import io.isohost.cache.internal.Conn;
 import org.junit.jupiter.api.AfterAll;
@@ -79,9 +80,8 @@ class TriadCoreTest {
                 assertArrayEquals(b("value" + i), o.get(b("key" + i)));
             }
         }
-        Thread.sleep(300); // the third copy is asynchronous
-        for (TriadServer s : servers) {
-            assertTrue(s.entryCount() >= 50, "each server holds a copy: " + s.entryCount());
+        for (TriadServer s : servers) { // the third copy is asynchronous
+            Waits.await("each server holds a copy of the 50 entries").until(() -> s.entryCount() >= 50);
         }
     }
 
@@ -107,12 +107,11 @@ class TriadCoreTest {
             c.put(b("batch" + k), b("final" + k));
             c.put(b("batch" + k), b("final" + k));
         }
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         for (int k = 0; k < 3; k++) {
             byte[] key = b("batch" + k);
             io.isohost.cache.internal.Hash want = io.isohost.cache.internal.Hash.ofValue(b("final" + k));
             assertArrayEquals(b("final" + k), c.get(key));
-            while (true) {
+            Waits.await("every server holds and stores the final value of batch" + k).untilAsserted(() -> {
                 List<io.isohost.cache.internal.MNode> held = new java.util.ArrayList<>();
                 boolean stored = true;
                 for (TriadServer s : servers) {
@@ -121,12 +120,8 @@ class TriadCoreTest {
                 }
                 boolean same = held.stream().allMatch(m -> m != null && !m.removed() && m.valueHash().equals(want)
                         && m.version() == held.getFirst().version());
-                if (same && stored) {
-                    break;
-                }
-                assertTrue(System.nanoTime() < deadline, "servers hold " + held + ", values stored: " + stored);
-                Thread.sleep(10);
-            }
+                assertTrue(same && stored, "servers hold " + held + ", values stored: " + stored);
+            });
         }
     }
 

@@ -1,7 +1,9 @@
 package io.isohost.cache;
 
+import io.isohost.testing.FreePorts;
+import io.isohost.testing.Waits;
+
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,30 +20,10 @@ public final class TriadTesting {
     private TriadTesting() {
     }
 
-    /**
-     * A port free now, below Linux's ephemeral range (32768 and up). A port the kernel hands out for
-     * {@code new ServerSocket(0)} comes from that range, the one outgoing connections take their
-     * source ports from, and between this check and the member's bind a triad's own connections
-     * (members dialling each other as they start) took one: the JCache TCK's triad once failed to
-     * start with "Address already in use".
-     */
-    public static int freePort() {
-        var random = java.util.concurrent.ThreadLocalRandom.current();
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port = random.nextInt(20_000, 32_000);
-            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IllegalStateException("no free port found between 20000 and 32000 on loopback");
-    }
-
     public static TriadConfig config(int members, Path dir, Map<String, CacheConfig> caches, boolean undeclared) {
         List<TriadConfig.Member> ms = new ArrayList<>();
         for (int i = 0; i < members; i++) {
-            ms.add(new TriadConfig.Member(String.valueOf((char) ('a' + i)), "127.0.0.1", freePort()));
+            ms.add(new TriadConfig.Member(String.valueOf((char) ('a' + i)), "127.0.0.1", FreePorts.port()));
         }
         return new TriadConfig("a", ms, dir.resolve("a"), SECRET, 1024, 64 * 1024, Duration.ofMillis(50),
                 Duration.ofSeconds(1), false, caches, undeclared, null, TriadConfig.DEFAULT_AUTH_TIMEOUT,
@@ -71,6 +53,19 @@ public final class TriadTesting {
             }
         }
         return out;
+    }
+
+    /** Waits until every member in {@code liveMask} is running and sees exactly the others of {@code liveMask} live. */
+    public static void awaitLive(TriadConfig cfg, int liveMask) {
+        try (TriadClient client = TriadClient.connect(cfg)) {
+            for (int i = 0; i < cfg.members().size(); i++) {
+                if ((liveMask & (1 << i)) != 0) {
+                    int member = i;
+                    Waits.await("member " + member + " sees live members " + Integer.toBinaryString(liveMask))
+                            .ignoreExceptions().until(() -> client.status(member).liveMask() == (liveMask & ~(1 << member)));
+                }
+            }
+        }
     }
 
     public static TriadServer start(TriadConfig cfg, int member) throws Exception {

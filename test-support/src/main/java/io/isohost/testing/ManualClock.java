@@ -12,9 +12,9 @@ public final class ManualClock implements InstantSource {
         this.now = start;
     }
 
-    /** Starts at a fixed, arbitrary instant. */
+    /** Starts at the system's time, so that stored times and versions look real; from then on it moves only when told. */
     public ManualClock() {
-        this(Instant.parse("2026-01-01T00:00:00Z"));
+        this(Instant.now());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.isohost.cache.internal;
 
+import io.isohost.testing.Waits;
 import io.isohost.cache.TriadConfig;
 import io.isohost.cache.TriadServer;
 import io.isohost.cache.TriadTesting;
@@ -94,17 +95,11 @@ class ConnectionAuthTest {
 
             idle.removeFirst().close();
             // the server sees the close and frees its place; a real client gets in within a bounded wait
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            Conn again = null;
-            while (again == null) {
-                try {
-                    again = authenticated(server);
-                } catch (IOException refused) {
-                    assertTrue(System.nanoTime() < deadline, "a place freed by a closed connection is taken again");
-                    Thread.sleep(20);
-                }
-            }
-            again.close();
+            Waits.await("a place freed by a closed connection is taken again").ignoreException(IOException.class)
+                    .until(() -> {
+                        authenticated(server).close();
+                        return true;
+                    });
         } finally {
             for (Socket s : idle) {
                 s.close();

@@ -1,7 +1,8 @@
 package io.isohost.cache.jcache;
 
 import io.isohost.cache.CacheClient;
-import io.isohost.cache.TestClock;
+import io.isohost.testing.ManualClock;
+import io.isohost.testing.Waits;
 import io.isohost.cache.TriadConfig;
 import io.isohost.cache.TriadServer;
 import io.isohost.cache.TriadTesting;
@@ -58,7 +59,7 @@ class TriadJCacheTest {
     static List<TriadServer> servers;
     static CacheManager manager;
     /** The triad's and the managers' clock: expiry tests advance it instead of sleeping. */
-    static final TestClock clock = new TestClock();
+    static final ManualClock clock = new ManualClock();
 
     @BeforeAll
     static void start() throws Exception {
@@ -246,11 +247,8 @@ class TriadJCacheTest {
         }
     }
 
-    private static void awaitEvents(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Heard.EVENTS.size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+    private static void awaitEvents(int n) {
+        Waits.await(n + " events heard").until(() -> Heard.EVENTS.size() >= n);
     }
 
     @Test
