@@ -73,7 +73,7 @@ class ConnectionAuthTest {
 
     @Test
     void aConnectionThatSendsNothingIsClosedAfterTheAuthenticationTimeout() throws Exception {
-        try (TriadServer server = start(Duration.ofMillis(300), 64); Conn client = authenticated(server);
+        try (TriadServer server = start(Duration.ofSeconds(1), 64); Conn client = authenticated(server);
              Socket idle = silent(server)) {
             assertClosedByServer(idle, "the silent connection is closed");
             assertAnswers(client); // older than the deadline, but it authenticated
