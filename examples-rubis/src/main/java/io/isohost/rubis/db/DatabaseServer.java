@@ -48,10 +48,10 @@ public final class DatabaseServer implements Component {
         if (!database.matches("[A-Za-z0-9_]+")) {
             throw new IllegalArgumentException("--database must be a plain name (letters, digits, _), got '" + database + "'");
         }
+        bindH2To(bind); // before anything of H2 is used
         Path accessFile = context.directory().resolve(DatabaseAccess.FILE);
         Files.createDirectories(data);
         DatabaseAccess access = prepare(data, database, accessFile);
-        bindH2To(bind);
         String tcpPassword = access.adminPassword(); // shutting the server down over TCP needs it
         server = Server.createTcpServer("-tcpPort", Integer.toString(port), "-baseDir", data.toString(), "-ifExists",
                 "-tcpPassword", tcpPassword).start();

@@ -162,21 +162,40 @@ class DatabaseServerTest {
         }
     }
 
+    /**
+     * The component as a host runs it: its classes and H2 in a class loader of their own, where
+     * nothing set H2 up before the component starts, and no bind address in the JVM's properties.
+     */
     @Test
-    void h2IsBoundForTheMomentItsSettingsAreReadAndTheSystemPropertyIsLeftAlone() throws Exception {
+    void inAnIsolatesOwnClassLoaderItBindsLoopbackAndLeavesTheSystemPropertiesAlone() throws Exception {
+        Optional<InetAddress> other = nonLoopbackAddress();
         String before = System.getProperty("h2.bindAddress");
-        // a class loader of its own for the component and H2, as an isolate has
         List<URL> urls = new ArrayList<>();
         for (Class<?> c : List.of(DatabaseServer.class, org.h2.Driver.class, io.isohost.container.Component.class, org.slf4j.Logger.class)) {
             urls.add(c.getProtectionDomain().getCodeSource().getLocation());
         }
+        System.clearProperty("h2.bindAddress");
         try (var loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
-            System.clearProperty("h2.bindAddress");
-            var bind = loader.loadClass(DatabaseServer.class.getName()).getDeclaredMethod("bindH2To", String.class);
-            bind.setAccessible(true); // package access, but that package lives in the other loader
-            bind.invoke(null, "127.0.0.1");
-            assertEquals("127.0.0.1", loader.loadClass("org.h2.engine.SysProperties").getField("BIND_ADDRESS").get(null));
-            assertNull(System.getProperty("h2.bindAddress"), "no trace of it in the host's system properties");
+            Class<?> contextType = loader.loadClass(io.isohost.container.ComponentContext.class.getName());
+            var context = new TestContext(component(), List.of("--port=0"));
+            Object isolated = java.lang.reflect.Proxy.newProxyInstance(loader, new Class<?>[] {contextType},
+                    (proxy, method, args) -> TestContext.class.getMethod(method.getName(), method.getParameterTypes()).invoke(context, args));
+            Object server = loader.loadClass(DatabaseServer.class.getName()).getConstructor().newInstance();
+            server.getClass().getMethod("start", contextType).invoke(server, isolated);
+            try {
+                assertEquals("127.0.0.1", loader.loadClass("org.h2.engine.SysProperties").getField("BIND_ADDRESS").get(null));
+                assertNull(System.getProperty("h2.bindAddress"), "no trace of it in the host's system properties");
+                int port = Integer.parseInt(portOf(DatabaseAccess.read(component().resolve(DatabaseAccess.FILE))));
+                if (other.isPresent()) {
+                    assertThrows(ConnectException.class, () -> {
+                        try (var s = new Socket()) {
+                            s.connect(new InetSocketAddress(other.get(), port), 2000);
+                        }
+                    });
+                }
+            } finally {
+                server.getClass().getMethod("stop").invoke(server);
+            }
         } finally {
             if (before != null) {
                 System.setProperty("h2.bindAddress", before);
