@@ -193,6 +193,11 @@ public final class Daemon implements AutoCloseable {
         return settings;
     }
 
+    /** How the admin API and the JMX connector are reached. */
+    public ControlSettings control() {
+        return config.control();
+    }
+
     public ContainerHost containers() {
         return containers;
     }

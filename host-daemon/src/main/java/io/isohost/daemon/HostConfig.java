@@ -14,14 +14,24 @@ import java.util.Optional;
  * jar): the daemon's settings plus the custom resources to register at start.
  */
 public record HostConfig(DaemonSettings settings, List<String> resources, List<String> resourceDefinitions,
-                         io.isohost.lb.BalancerConfig balancer, java.util.Optional<Path> triad) {
+                         io.isohost.lb.BalancerConfig balancer, java.util.Optional<Path> triad, ControlSettings control) {
     public HostConfig(DaemonSettings settings, List<String> resources, List<String> resourceDefinitions) {
         this(settings, resources, resourceDefinitions, io.isohost.lb.BalancerConfig.defaults(), java.util.Optional.empty());
     }
 
+    public HostConfig(DaemonSettings settings, List<String> resources, List<String> resourceDefinitions,
+                      io.isohost.lb.BalancerConfig balancer, java.util.Optional<Path> triad) {
+        this(settings, resources, resourceDefinitions, balancer, triad, ControlSettings.defaults());
+    }
+
     /** The same host configuration with other settings (command-line options win over the file). */
     public HostConfig withSettings(DaemonSettings other) {
-        return new HostConfig(other, resources, resourceDefinitions, balancer, triad);
+        return new HostConfig(other, resources, resourceDefinitions, balancer, triad, control);
+    }
+
+    /** The same host configuration with other control-plane settings. */
+    public HostConfig withControl(ControlSettings other) {
+        return new HostConfig(settings, resources, resourceDefinitions, balancer, triad, other);
     }
 
     public static final String NAMESPACE = "urn:isohost:host:1";
@@ -49,6 +59,7 @@ public record HostConfig(DaemonSettings settings, List<String> resources, List<S
         }
         Path base = file.toAbsolutePath().getParent();
         DaemonSettings s = DaemonSettings.defaults();
+        ControlSettings control = ControlSettings.defaults();
         Optional<XmlElement> server = root.child("server");
         if (server.isPresent()) {
             XmlElement e = server.get();
@@ -60,6 +71,8 @@ public record HostConfig(DaemonSettings settings, List<String> resources, List<S
                         range.map(r -> r.integer("first", 0)).orElse(s.firstContainerPort()),
                         range.map(r -> r.integer("last", 0)).orElse(s.lastContainerPort()),
                         intText(e, "router-port", s.routerPort()));
+                control = control.withAdminRequestLimit(
+                        e.child("admin-request-limit").map(l -> Long.parseLong(l.text())).orElse(control.adminRequestLimit()));
             } catch (IllegalArgumentException x) {
                 throw new InvalidConfig(e.problem(x.getMessage()).toString());
             }
@@ -82,7 +95,7 @@ public record HostConfig(DaemonSettings settings, List<String> resources, List<S
             throw new InvalidConfig(e.getMessage());
         }
         Optional<Path> triadConfig = root.child("triad").map(t -> base.resolve(t.required("config")));
-        return new HostConfig(s, List.copyOf(resources), List.copyOf(definitions), balancer, triadConfig);
+        return new HostConfig(s, List.copyOf(resources), List.copyOf(definitions), balancer, triadConfig, control);
     }
 
     private static int intText(XmlElement parent, String name, int dflt) {

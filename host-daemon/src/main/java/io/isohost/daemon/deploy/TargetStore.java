@@ -121,13 +121,47 @@ public final class TargetStore {
     }
 
     public static ContainerPolicies policies(JsonNode n) {
+        object(n, "policies");
+        object(n.path("rates"), "rates");
         Map<String, RateSpec> rates = new LinkedHashMap<>();
-        n.path("rates").properties().forEach(e -> rates.put(e.getKey(), e.getValue().isNumber()
-                ? RateSpec.of(e.getValue().asDouble())
-                : new RateSpec(e.getValue().path("perSecond").asDouble(), e.getValue().path("burst").asDouble(1),
-                        Duration.ofMillis(e.getValue().path("maxWaitMillis").asLong(5000)))));
-        return new ContainerPolicies(rates, n.path("cpuShare").asDouble(), n.path("cpuGuarantee").asDouble(),
-                n.path("maxConcurrency").asInt(), n.path("allocationBytesPerSecond").asLong());
+        n.path("rates").properties().forEach(e -> {
+            JsonNode r = e.getValue();
+            if (!r.isNumber()) {
+                object(r, "rate of " + e.getKey());
+            }
+            rates.put(e.getKey(), r.isNumber() ? RateSpec.of(r.asDouble())
+                    : new RateSpec(number(r, "perSecond", 0), number(r, "burst", 1),
+                            Duration.ofMillis(whole(r, "maxWaitMillis", 5000, Long.MAX_VALUE))));
+        });
+        return new ContainerPolicies(rates, number(n, "cpuShare", 0), number(n, "cpuGuarantee", 0),
+                (int) whole(n, "maxConcurrency", 0, Integer.MAX_VALUE), whole(n, "allocationBytesPerSecond", 0, Long.MAX_VALUE));
+    }
+
+    // policies are read strictly: a value of the wrong type is refused, not coerced or ignored
+
+    private static void object(JsonNode n, String what) {
+        if (!n.isMissingNode() && !n.isNull() && !n.isObject()) {
+            throw new IllegalArgumentException("\"" + what + "\" must be an object, not " + n.getNodeType().name().toLowerCase());
+        }
+    }
+
+    private static double number(JsonNode n, String field, double absent) {
+        JsonNode v = n.path(field);
+        if (v.isMissingNode() || v.isNull()) {
+            return absent;
+        }
+        if (!v.isNumber()) {
+            throw new IllegalArgumentException("\"" + field + "\" must be a number, not " + v.getNodeType().name().toLowerCase());
+        }
+        return v.asDouble();
+    }
+
+    private static long whole(JsonNode n, String field, long absent, long max) {
+        double v = number(n, field, absent);
+        if (v != Math.rint(v) || Math.abs(v) > max) {
+            throw new IllegalArgumentException("\"" + field + "\" must be a whole number, not " + v);
+        }
+        return (long) v;
     }
 
     static ObjectNode spec(ComponentSpec s) {

@@ -81,7 +81,8 @@ public final class AdminApi extends Handler.Abstract {
                 throw new ApiError(503, "the host is starting or stopping; try again shortly");
             }
             String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-            String presented = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).strip() : null;
+            // the scheme is case-insensitive (RFC 9110, section 11.1)
+            String presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;
             if (!AdminToken.matches(daemon.adminToken(), presented)) {
                 throw new ApiError(401, "missing or wrong admin token; send 'Authorization: Bearer <token>' (the token is in "
                         + daemon.settings().dataDirectory().resolve(AdminToken.FILE) + ")");
@@ -89,6 +90,10 @@ public final class AdminApi extends Handler.Abstract {
             Object body = route(request, path);
             reply(response, callback, 200, body);
         } catch (ApiError e) {
+            if (e.status == 413) {
+                // the rest of the body is not read: the connection cannot carry another request
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
             reply(response, callback, e.status, error(e.getMessage()));
         } catch (io.isohost.descriptor.DescriptorException e) {
             reply(response, callback, 400, error(e.getMessage()));
@@ -201,20 +206,28 @@ public final class AdminApi extends Handler.Abstract {
             expect(method, HttpMethod.POST);
             JsonNode body = readJson(request);
             java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
-            body.path("parameters").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+            JsonNode given = body.path("parameters");
+            if (!given.isMissingNode() && !given.isNull() && !given.isObject()) {
+                throw new ApiError(400, "\"parameters\" must be an object of strings");
+            }
+            given.properties().forEach(e -> {
+                if (!e.getValue().isTextual()) {
+                    throw new ApiError(400, "generator parameter \"" + excerpt(e.getKey()) + "\" must be a string");
+                }
+                params.put(e.getKey(), e.getValue().asText());
+            });
             String gen = text(body, "generator").orElseThrow(() -> new ApiError(400, "name the \"generator\""));
             return report(services.swapGenerator(name, gen, params));
         }
         if (parts.length == 5 && parts[4].equals("dry-run")) {
             expect(method, HttpMethod.POST);
-            String text = Content.Source.asString(request);
-            var gen = text == null || text.isBlank() ? java.util.Optional.<String>empty()
-                    : text(JSON.readTree(text), "generator");
+            var gen = readOptionalJson(request).flatMap(b -> text(b, "generator"));
             return services.dryRun(name, gen);
         }
         if (parts.length == 5 && parts[4].equals("allocation")) {
             expect(method, HttpMethod.PUT);
-            return report(services.allocate(name, (int) number(readJson(request), "containers")));
+            return report(services.allocate(name, integer(readJson(request), "containers")
+                    .orElseThrow(() -> new ApiError(400, "an allocation names its number of \"containers\""))));
         }
         throw new ApiError(404, "no such API: " + String.join("/", parts));
     }
@@ -233,8 +246,13 @@ public final class AdminApi extends Handler.Abstract {
 
     private ServiceContainer createContainer(JsonNode body) {
         String name = text(body, "name").orElseThrow(() -> new ApiError(400, "a container needs a \"name\""));
-        var config = new ContainerConfig(name, text(body, "parent"), body.path("group").asBoolean(false),
-                TargetStore.policies(body.path("policies")), body.path("port").asInt(0), body.path("maxThreads").asInt(32));
+        JsonNode group = body.path("group");
+        if (!group.isMissingNode() && !group.isBoolean()) {
+            throw new ApiError(400, "\"group\" must be true or false");
+        }
+        var config = new ContainerConfig(name, text(body, "parent"), group.asBoolean(false),
+                TargetStore.policies(body.path("policies")), integer(body, "port").orElse(0),
+                integer(body, "maxThreads").orElse(32));
         return daemon.containers().create(config);
     }
 
@@ -250,11 +268,7 @@ public final class AdminApi extends Handler.Abstract {
             any = true;
         }
         if (body.has("maxConcurrency")) {
-            double max = number(body, "maxConcurrency");
-            if (max != Math.rint(max)) {
-                throw new ApiError(400, "maxConcurrency must be a whole number: " + max);
-            }
-            c.setQuota(new Quota.MaxConcurrency((int) max));
+            c.setQuota(new Quota.MaxConcurrency(integer(body, "maxConcurrency").orElseThrow()));
             any = true;
         }
         if (!any) {
@@ -270,23 +284,83 @@ public final class AdminApi extends Handler.Abstract {
         return n.asDouble();
     }
 
-    private static Optional<String> text(JsonNode body, String field) {
+    /** A whole number that fits an int; {@code 2.7}, {@code "4"} or {@code true} are refused, not coerced. */
+    private static Optional<Integer> integer(JsonNode body, String field) {
         JsonNode n = body.get(field);
-        return n == null || n.isNull() ? Optional.empty() : Optional.of(n.asText());
+        if (n == null || n.isNull()) {
+            return Optional.empty();
+        }
+        if (!n.isNumber() || n.asDouble() != Math.rint(n.asDouble()) || !n.canConvertToInt()) {
+            throw new ApiError(400, "\"" + field + "\" must be a whole number, not " + excerpt(n.toString()));
+        }
+        return Optional.of(n.asInt());
     }
 
-    private static JsonNode readJson(Request request) throws Exception {
-        String text = Content.Source.asString(request);
-        if (text == null || text.isBlank()) {
-            throw new ApiError(400, "the request needs a JSON body");
+    /** A string; a number or an object in its place is refused, not turned into text. */
+    private static Optional<String> text(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return Optional.empty();
         }
+        if (!n.isTextual()) {
+            throw new ApiError(400, "\"" + field + "\" must be a string, not " + excerpt(n.toString()));
+        }
+        return Optional.of(n.asText());
+    }
+
+    private JsonNode readJson(Request request) throws Exception {
+        return readOptionalJson(request).orElseThrow(() -> new ApiError(400, "the request needs a JSON body"));
+    }
+
+    /**
+     * The body as a JSON object, read only up to the configured limit: a larger one is refused with
+     * 413 as soon as its length (declared or read so far) says so, never held in memory whole.
+     */
+    private Optional<JsonNode> readOptionalJson(Request request) throws Exception {
+        long limit = daemon.control().adminRequestLimit();
+        long declared = request.getLength();
+        if (declared > limit) {
+            throw tooLarge(limit);
+        }
+        byte[] body;
+        try (var in = Content.Source.asInputStream(request)) {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        }
+        if (body.length > limit) {
+            throw tooLarge(limit);
+        }
+        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        if (text.isBlank()) {
+            return Optional.empty();
+        }
+        JsonNode json;
         try {
-            return JSON.readTree(text);
+            json = JSON.readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ApiError(400, "the body is not valid JSON: " + e.getOriginalMessage()
+            throw new ApiError(400, "the body is not valid JSON: " + excerpt(e.getOriginalMessage())
                     + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
         }
+        if (!json.isObject()) {
+            throw new ApiError(400, "the body must be a JSON object, not " + excerpt(json.toString()));
+        }
+        return Optional.of(json);
     }
+
+    private static ApiError tooLarge(long limit) {
+        return new ApiError(413, "the request body is larger than the admin API's limit of " + limit
+                + " bytes (<admin-request-limit> in the host configuration)");
+    }
+
+    /** At most {@value #EXCERPT} characters of text the caller sent, so an error never echoes a whole input. */
+    static String excerpt(String text) {
+        return excerpt(text, EXCERPT);
+    }
+
+    private static String excerpt(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "... (" + (text.length() - max) + " more characters)";
+    }
+
+    private static final int EXCERPT = 200;
 
     private static void expect(String method, HttpMethod expected) {
         if (!expected.is(method)) {
@@ -299,7 +373,8 @@ public final class AdminApi extends Handler.Abstract {
     }
 
     private static ObjectNode error(String text) {
-        return JSON.createObjectNode().put("error", text);
+        // messages may quote what the caller sent (a name, a descriptor's value): never all of it
+        return JSON.createObjectNode().put("error", excerpt(text, 4 * EXCERPT));
     }
 
     private static void reply(Response response, Callback callback, int status, Object body) {

@@ -1,0 +1,126 @@
+package io.isohost.daemon;
+
+import io.isohost.testing.FreePorts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.management.MBeanServerFactory;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The admin API over real HTTP: request size limit, strict JSON types, short errors, the Bearer scheme. */
+class AdminApiTest {
+    private static final long LIMIT = 4096;
+
+    @TempDir
+    Path tmp;
+    private Daemon daemon;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        int first = FreePorts.range(10);
+        DaemonSettings s = DaemonSettings.defaults().withDataDirectory(tmp.resolve("data"))
+                .withPorts(FreePorts.port(), FreePorts.port()).withRouterPort(0).withContainerPorts(first, first + 9);
+        daemon = Daemon.start(new HostConfig(s, List.of(), List.of())
+                .withControl(ControlSettings.defaults().withAdminRequestLimit(LIMIT)), MBeanServerFactory.newMBeanServer());
+    }
+
+    @AfterEach
+    void stop() {
+        daemon.close();
+    }
+
+    private HttpResponse<String> send(String method, String path, HttpRequest.BodyPublisher body) throws Exception {
+        return http.send(HttpRequest.newBuilder(daemon.adminUri().resolve(path))
+                .header("Authorization", "Bearer " + daemon.adminToken()).method(method, body).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> send(String method, String path, String json) throws Exception {
+        return send(method, path, HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    @Test
+    void aBodyOverTheLimitIsAnswered413WithoutBeingRead() throws Exception {
+        String big = "{\"name\": \"x\", \"pad\": \"" + "a".repeat((int) LIMIT * 16) + "\"}";
+        var declared = send("POST", "api/containers", big);
+        assertEquals(413, declared.statusCode(), declared.body());
+        assertTrue(declared.body().contains("limit of " + LIMIT + " bytes"), declared.body());
+        // a chunked body declares no length: it is refused once the limit is passed while reading
+        var chunked = send("POST", "api/containers",
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.getBytes())));
+        assertEquals(413, chunked.statusCode(), chunked.body());
+        assertTrue(daemon.containers().container("x").isEmpty(), "nothing was created");
+        assertEquals(200, send("POST", "api/containers", "{\"name\": \"x\"}").statusCode(), "a body under the limit is read");
+    }
+
+    @Test
+    void theLimitIsTheHostConfigurations() throws Exception {
+        Path file = tmp.resolve("host.xml");
+        java.nio.file.Files.writeString(file, """
+                <isohost xmlns="urn:isohost:host:1"><server><admin-request-limit>65536</admin-request-limit></server></isohost>
+                """);
+        assertEquals(65536, HostConfig.read(file).control().adminRequestLimit());
+        assertEquals(ControlSettings.DEFAULT_ADMIN_REQUEST_LIMIT, HostConfig.defaults().control().adminRequestLimit());
+    }
+
+    @Test
+    void valuesOfTheWrongTypeAreRefusedNotCoerced() throws Exception {
+        var name = send("POST", "api/containers", "{\"name\": 5}");
+        assertEquals(400, name.statusCode());
+        assertTrue(name.body().contains("\\\"name\\\" must be a string"), name.body());
+        var policies = send("POST", "api/containers", "{\"name\": \"x\", \"policies\": \"x\"}");
+        assertEquals(400, policies.statusCode());
+        assertTrue(policies.body().contains("\\\"policies\\\" must be an object"), policies.body());
+        var share = send("POST", "api/containers", "{\"name\": \"x\", \"policies\": {\"cpuShare\": \"0.5\"}}");
+        assertEquals(400, share.statusCode());
+        assertTrue(share.body().contains("\\\"cpuShare\\\" must be a number"), share.body());
+        var group = send("POST", "api/containers", "{\"name\": \"x\", \"group\": \"yes\"}");
+        assertEquals(400, group.statusCode());
+        var notAnObject = send("POST", "api/containers", "[\"x\"]");
+        assertEquals(400, notAnObject.statusCode());
+        assertTrue(daemon.containers().container("x").isEmpty(), "nothing was created");
+
+        var allocation = send("PUT", "api/services/hello/allocation", "{\"containers\": 2.7}");
+        assertEquals(400, allocation.statusCode());
+        assertTrue(allocation.body().contains("\\\"containers\\\" must be a whole number, not 2.7"), allocation.body());
+        assertEquals(400, send("PUT", "api/services/hello/allocation", "{\"containers\": \"3\"}").statusCode());
+        assertEquals(200, send("POST", "api/containers", "{\"name\": \"x\", \"policies\": {\"maxConcurrency\": 4}}").statusCode());
+        var quota = send("PUT", "api/containers/x/quota", "{\"maxConcurrency\": 2.5}");
+        assertEquals(400, quota.statusCode(), quota.body());
+    }
+
+    @Test
+    void errorsQuoteOnlyAnExcerptOfWhatWasSent() throws Exception {
+        String longName = "n".repeat(3000);
+        var r = send("POST", "api/containers", "{\"name\": \"x\", \"parent\": \"" + longName + "\"}");
+        assertEquals(400, r.statusCode(), r.body().substring(0, 200));
+        assertTrue(r.body().length() < 1200, "an error of " + r.body().length() + " characters");
+        var badJson = send("POST", "api/containers", "{\"name\": " + "x".repeat(3000) + "}");
+        assertEquals(400, badJson.statusCode());
+        assertTrue(badJson.body().length() < 1200, "an error of " + badJson.body().length() + " characters");
+    }
+
+    @Test
+    void theBearerSchemeIsCaseInsensitive() throws Exception {
+        for (String scheme : new String[]{"bearer", "BEARER", "Bearer"}) {
+            var r = http.send(HttpRequest.newBuilder(daemon.adminUri().resolve("api/status"))
+                    .header("Authorization", scheme + " " + daemon.adminToken()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), scheme);
+        }
+        var basic = http.send(HttpRequest.newBuilder(daemon.adminUri().resolve("api/status"))
+                .header("Authorization", "Basic " + daemon.adminToken()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, basic.statusCode());
+    }
+}
