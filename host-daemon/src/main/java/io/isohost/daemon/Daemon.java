@@ -8,11 +8,11 @@ import io.isohost.daemon.internal.DataDirectory;
 import io.isohost.daemon.internal.Lifecycle;
 import io.isohost.daemon.internal.JmxAgent;
 import io.isohost.daemon.internal.HostMetrics;
-import io.isohost.daemon.internal.BalancerRoutes;
 import io.isohost.lb.BalancerConfig;
 import io.isohost.lb.LoadBalancer;
 import io.isohost.daemon.service.PerformanceLoop;
 import io.isohost.daemon.service.Services;
+import io.isohost.daemon.deploy.BalancerBinding;
 import io.isohost.daemon.deploy.DeploymentManager;
 import io.isohost.daemon.deploy.TargetStore;
 import io.isohost.rm.ResourceRegistry;
@@ -46,6 +46,8 @@ public final class Daemon implements AutoCloseable {
 
     /** The share of the host's CPU the balancer's own container is guaranteed. */
     static final double BALANCER_CPU_GUARANTEE = 0.1;
+    /** How long a container leaving the balancer's routes may take to finish its requests before it stops. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
     /** How often generators are asked again with the latest measurements. */
     static final Duration PERFORMANCE_PERIOD = Duration.ofSeconds(10);
 
@@ -61,7 +63,6 @@ public final class Daemon implements AutoCloseable {
     private DeploymentManager deployments;
     private HostMetrics metrics;
     private io.isohost.cache.TriadServer triad;
-    private final io.isohost.daemon.service.ServiceChoosers choosers = new io.isohost.daemon.service.ServiceChoosers();
     private LoadBalancer balancer;
     private io.isohost.daemon.internal.BalancerContainer balancerContainer;
     private Services services;
@@ -113,7 +114,8 @@ public final class Daemon implements AutoCloseable {
         parts.start("containers", () -> {
             containers = ContainerHost.create(new HostSettings(settings.dataDirectory(), settings.bindAddress(),
                     settings.firstContainerPort(), settings.lastContainerPort(), mbeans), registry, new CpuArbiter());
-            deployments = new DeploymentManager(containers, new TargetStore(settings.dataDirectory()), Duration.ofSeconds(5));
+            deployments = new DeploymentManager(containers, new TargetStore(settings.dataDirectory()), Duration.ofSeconds(5),
+                    DRAIN_TIMEOUT, new BalancerBinding());
             containers.keepQuotasWith(deployments); // operators' quota changes are desired state, kept by the manager
             metrics = new HostMetrics(containers);
             return containers::close;
@@ -128,12 +130,10 @@ public final class Daemon implements AutoCloseable {
             parts.start("load balancer on port " + settings.routerPort(), () -> {
                 balancerContainer = new io.isohost.daemon.internal.BalancerContainer(containers, BALANCER_CPU_GUARANTEE);
                 balancer = LoadBalancer.start(settings.bindAddress(), settings.routerPort(), config.balancer(),
-                        java.util.Optional.of(choosers), metrics.registry(), balancerContainer);
+                        java.util.Optional.of(deployments.balancer()), metrics.registry(), balancerContainer);
                 ScheduledExecutorService charger = ticker("isohost-balancer-cpu");
                 charger.scheduleAtFixedRate(balancerContainer::charge, 1, 1, TimeUnit.SECONDS);
-                // a route's tenant (for queue shares) is its service's, known once services exist
-                deployments.addRouteListener(new BalancerRoutes(balancer,
-                        service -> services == null ? "" : services.tenantOf(service)));
+                deployments.balancer().attach(balancer);
                 return () -> {
                     stop(charger);
                     balancer.close();
@@ -142,7 +142,7 @@ public final class Daemon implements AutoCloseable {
         }
         parts.start("services", () -> {
             services = new Services(containers, deployments, settings.dataDirectory(), Clock.systemUTC(),
-                    metrics.registry(), choosers);
+                    metrics.registry());
             services.restore(); // the previous run's deployment, applied once, with the balancer listening
             performance = new PerformanceLoop(services, containers, balancer);
             ScheduledExecutorService ticker = ticker("isohost-performance");

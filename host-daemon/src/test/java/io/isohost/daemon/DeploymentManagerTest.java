@@ -7,7 +7,6 @@ import io.isohost.container.ContainerPolicies;
 import io.isohost.container.ServletMapping;
 import io.isohost.daemon.deploy.ContainerTarget;
 import io.isohost.daemon.deploy.DeploymentTarget;
-import io.isohost.daemon.deploy.RouteListener;
 import io.isohost.daemon.deploy.TargetStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,6 +77,11 @@ class DeploymentManagerTest {
                 .withContainerPorts(23000, 23999);
     }
 
+    /** The route as the balancer was last told, or null. */
+    private io.isohost.lb.Route route(io.isohost.lb.RouteKey key) {
+        return daemon.deployments().balancer().routes().stream().filter(r -> r.key().equals(key)).findFirst().orElse(null);
+    }
+
     @Test
     void applyingTheSameTargetTwiceChangesNothing() throws Exception {
         daemon = Daemon.start(settings(tmp.resolve("data")), MBeanServerFactory.newMBeanServer());
@@ -91,11 +95,9 @@ class DeploymentManagerTest {
     @Test
     void aNewTargetIsAppliedByDifferenceAndRoutesFollow() throws Exception {
         daemon = Daemon.start(settings(tmp.resolve("data")), MBeanServerFactory.newMBeanServer());
-        AtomicReference<Map<io.isohost.lb.RouteKey, RouteListener.Route>> routes = new AtomicReference<>();
-        daemon.deployments().addRouteListener(routes::set);
         daemon.deployments().apply(target(1, 3, 50));
-        assertEquals(3, routes.get().get(new io.isohost.lb.RouteKey("shop", "bid")).endpoints().size());
-        assertEquals(List.of("/bid"), routes.get().get(new io.isohost.lb.RouteKey("shop", "bid")).urlPatterns());
+        assertEquals(3, route(new io.isohost.lb.RouteKey("shop", "bid")).endpoints().size());
+        assertEquals(List.of("/bid"), route(new io.isohost.lb.RouteKey("shop", "bid")).urlPatterns());
 
         // app-3 goes, app-1 and app-2 get a new rate, and app-2 swaps "bid" for "sell"
         List<ContainerTarget> next = new ArrayList<>(target(2, 2, 20).containers());
@@ -108,8 +110,8 @@ class DeploymentManagerTest {
         assertEquals(List.of("app-2/sell"), report.isolatesStarted());
         assertTrue(report.containersCreated().isEmpty());
         assertEquals(20.0, daemon.containers().container("app-1").orElseThrow().policies().rates().get("requests").perSecond());
-        assertEquals(1, routes.get().get(new io.isohost.lb.RouteKey("shop", "bid")).endpoints().size());
-        URI sell = routes.get().get(new io.isohost.lb.RouteKey("shop", "sell")).endpoints().getFirst().uri().resolve("/sell");
+        assertEquals(1, route(new io.isohost.lb.RouteKey("shop", "bid")).endpoints().size());
+        URI sell = route(new io.isohost.lb.RouteKey("shop", "sell")).endpoints().getFirst().uri().resolve("/sell");
         assertEquals("hello sell", http.send(HttpRequest.newBuilder(sell).build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 

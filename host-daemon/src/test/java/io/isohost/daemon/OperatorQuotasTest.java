@@ -113,7 +113,9 @@ class OperatorQuotasTest {
         assertEquals("descriptor 50.0", source(admin("GET", "/api/containers/blog-1", null).path("quotas"), "rate:blog.tx"));
 
         daemon.close();
-        daemon = Daemon.start(s, MBeanServerFactory.newMBeanServer());
+        // the same data directory; fresh ports, as a JMX registry's port may linger a moment after close
+        daemon = Daemon.start(s.withPorts(DaemonTest.freePort(), DaemonTest.freePort()).withRouterPort(DaemonTest.freePort()),
+                MBeanServerFactory.newMBeanServer());
         shop = daemon.containers().container("shop-1").orElseThrow();
         assertEquals(20.0, shop.policies().rates().get("shop.tx").perSecond(), "the operator's rate survives a restart");
         assertEquals(0.25, shop.policies().cpuShare(), "the operator's CPU share survives a restart");

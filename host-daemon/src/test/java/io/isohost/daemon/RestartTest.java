@@ -76,8 +76,9 @@ class RestartTest {
         var before = daemon.deployments().current();
         assertEquals(200, viaBalancer("/shop/bid"));
         daemon.close();
-
-        daemon = Daemon.start(s, MBeanServerFactory.newMBeanServer());
+        // the same data directory; fresh ports, as a JMX registry's port may linger a moment after close
+        daemon = Daemon.start(s.withPorts(DaemonTest.freePort(), DaemonTest.freePort()).withRouterPort(DaemonTest.freePort()),
+                MBeanServerFactory.newMBeanServer());
         assertEquals(before, daemon.deployments().current(), "the same deployment, taken up as it was: no new version");
         assertEquals(200, viaBalancer("/shop/bid"), "routed from the first apply on");
         assertEquals(200, viaBalancer("/blog/browse"));

@@ -1,7 +1,6 @@
 package io.isohost.daemon;
 
 import io.isohost.container.ComponentCompiler;
-import io.isohost.daemon.deploy.RouteListener;
 import io.isohost.descriptor.DescriptorException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +32,6 @@ class ServicesTest {
     private Daemon daemon;
     private Path descriptor;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final AtomicReference<Map<io.isohost.lb.RouteKey, RouteListener.Route>> routes = new AtomicReference<>(Map.of());
 
     static String descriptor(int containers, String generator) {
         return """
@@ -66,7 +64,6 @@ class ServicesTest {
         daemon = Daemon.start(DaemonSettings.defaults().withDataDirectory(tmp.resolve("data"))
                 .withPorts(DaemonTest.freePort(), DaemonTest.freePort()).withRouterPort(DaemonTest.freePort()).withContainerPorts(24000, 24099),
                 MBeanServerFactory.newMBeanServer());
-        daemon.deployments().addRouteListener(routes::set);
     }
 
     @AfterEach
@@ -83,13 +80,18 @@ class ServicesTest {
         }
     }
 
+    /** The route as the balancer was last told, or null. */
+    private io.isohost.lb.Route route(io.isohost.lb.RouteKey key) {
+        return daemon.deployments().balancer().routes().stream().filter(r -> r.key().equals(key)).findFirst().orElse(null);
+    }
+
     @Test
     void aSubmittedDescriptorServesEveryComponentThroughItsContainers() throws Exception {
         var report = daemon.services().submit(descriptor);
         assertEquals(List.of("shop-1", "shop-2"), report.containersCreated());
         // one route per servlet: "Hello" (the browse servlet, named after its class) and "bid"
         for (String component : List.of("browse", "bid")) {
-            var route = routes.get().get(new io.isohost.lb.RouteKey("shop", component.equals("bid") ? "bid" : "Hello"));
+            var route = route(new io.isohost.lb.RouteKey("shop", component.equals("bid") ? "bid" : "Hello"));
             assertNotNull(route, component + " is routed");
             for (URI endpoint : route.endpoints().stream().map(io.isohost.lb.Endpoint::uri).toList()) {
                 assertEquals(200, get(endpoint.resolve("/" + component)), component + " at " + endpoint);
@@ -123,15 +125,15 @@ class ServicesTest {
         daemon.services().submit(descriptor);
         var up = daemon.services().allocate("shop", 4);
         assertEquals(List.of("shop-3", "shop-4"), up.containersCreated());
-        assertEquals(4, routes.get().get(new io.isohost.lb.RouteKey("shop", "bid")).endpoints().size());
+        assertEquals(4, route(new io.isohost.lb.RouteKey("shop", "bid")).endpoints().size());
         var down = daemon.services().allocate("shop", 1);
         assertEquals(3, down.containersDestroyed().size());
-        assertEquals(1, routes.get().get(new io.isohost.lb.RouteKey("shop", "bid")).endpoints().size());
+        assertEquals(1, route(new io.isohost.lb.RouteKey("shop", "bid")).endpoints().size());
         var bean = new ObjectName("isohost:type=Service,name=shop");
         var mbeans = daemon.containers().settings().mbeanServer();
         mbeans.setAttribute(bean, new javax.management.Attribute("AllocatedContainers", 3));
         assertEquals(3, mbeans.getAttribute(bean, "AllocatedContainers"));
-        assertEquals(3, routes.get().get(new io.isohost.lb.RouteKey("shop", "bid")).endpoints().size());
+        assertEquals(3, route(new io.isohost.lb.RouteKey("shop", "bid")).endpoints().size());
         assertThrows(IllegalArgumentException.class, () -> daemon.services().allocate("shop", -1));
         assertThrows(IllegalArgumentException.class, () -> daemon.services().allocate("nope", 2));
     }
@@ -139,7 +141,7 @@ class ServicesTest {
     @Test
     void swappingTheGeneratorUnderContinuousRequestsFailsNone() throws Exception {
         daemon.services().submit(descriptor);
-        URI browse = routes.get().get(new io.isohost.lb.RouteKey("shop", "bid")).endpoints().getFirst().uri().resolve("/browse");
+        URI browse = route(new io.isohost.lb.RouteKey("shop", "bid")).endpoints().getFirst().uri().resolve("/browse");
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();

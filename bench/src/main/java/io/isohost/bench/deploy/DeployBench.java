@@ -4,7 +4,12 @@ import io.isohost.bench.Results;
 import io.isohost.container.ComponentCompiler;
 import io.isohost.daemon.Daemon;
 import io.isohost.daemon.DaemonSettings;
-import io.isohost.daemon.deploy.RouteListener;
+import io.isohost.bench.rubis.RubisBench;
+import io.isohost.rubis.client.Emulator;
+import io.isohost.rubis.client.EmulatorConfig;
+import io.isohost.rubis.client.EmulatorResult;
+import io.isohost.rubis.client.Mix;
+import io.isohost.rubis.client.PhaseResult;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,7 +28,6 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Issue 3's figures: from submit to every component serving for a RUBiS-sized descriptor (an
@@ -51,18 +55,16 @@ public final class DeployBench {
         ComponentCompiler.compile(work.resolve("classes"), Map.of("bench.Page", SERVLET));
         var settings = DaemonSettings.defaults().withDataDirectory(work.resolve("data"))
                 .withPorts(freePort(), freePort()).withContainerPorts(25000, 25999);
-        AtomicReference<Map<io.isohost.lb.RouteKey, RouteListener.Route>> routes = new AtomicReference<>(Map.of());
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Map<String, Object> results = new LinkedHashMap<>();
         try (Daemon daemon = Daemon.start(settings)) {
-            daemon.deployments().addRouteListener(routes::set);
             // warm-up: the JIT and Jetty's classes, as on a host that has run for a while
             for (int i = 0; i < 3; i++) {
-                submitAndWait(daemon, work, "warm" + i, http, routes);
+                submitAndWait(daemon, work, "warm" + i, http);
             }
             List<Double> submitMs = new ArrayList<>();
             for (int i = 0; i < rounds; i++) {
-                submitMs.add(submitAndWait(daemon, work, "rubis" + i, http, routes));
+                submitMs.add(submitAndWait(daemon, work, "rubis" + i, http));
                 System.err.printf(Locale.ROOT, "submit round %d/%d: %.1f ms%n", i + 1, rounds, submitMs.getLast());
             }
             results.put("submit_to_serving_ms", Results.stats(submitMs));
@@ -70,7 +72,7 @@ public final class DeployBench {
             // hot swap under load on the last service
             String service = "rubis" + (rounds - 1);
             List<URI> urls = new ArrayList<>();
-            for (URI ep : routes.get().get(new io.isohost.lb.RouteKey(service, "web-" + service)).endpoints().stream().map(io.isohost.lb.Endpoint::uri).toList()) {
+            for (URI ep : daemon.deployments().balancer().endpoints(new io.isohost.lb.RouteKey(service, "s1")).stream().map(io.isohost.lb.Endpoint::uri).toList()) {
                 for (int s = 1; s <= 20; s++) {
                     urls.add(ep.resolve("/s" + s));
                 }
@@ -115,11 +117,69 @@ public final class DeployBench {
             swap.put("time_to_new_deployment_ms", Results.stats(swapMs));
             results.put("hot_swap", swap);
         }
+        results.put("rubis_swaps", rubisSwaps(quick));
         write(results, rounds, swaps);
+        System.exit(0);
     }
 
-    private static double submitAndWait(Daemon daemon, Path work, String name, HttpClient http,
-                                        AtomicReference<Map<io.isohost.lb.RouteKey, RouteListener.Route>> routes) throws Exception {
+    /**
+     * RUBiS under its client emulator (browsing and bidding, no think time) while its generator is
+     * swapped per-component ↔ replicate-all and its allocation raised and lowered: every page the
+     * emulator asked for through the balancer, and how many failed. rubis.tx is not rate-limited here,
+     * so that every error is the swap's.
+     */
+    private static Map<String, Object> rubisSwaps(boolean quick) throws Exception {
+        int swaps = quick ? 6 : 20;
+        double scale = 0.01;
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (var host = RubisBench.start("replicate-all", 0, 2, scale)) {
+            var services = host.daemon().services();
+            AtomicBoolean swapping = new AtomicBoolean(true);
+            List<Double> changeMs = new ArrayList<>();
+            List<String> changes = new ArrayList<>();
+            Thread changer = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(3_000); // the emulator's up-ramp
+                    for (int i = 0; i < swaps; i++) {
+                        long t0 = System.nanoTime();
+                        String gen = i % 2 == 0 ? "per-component" : "replicate-all";
+                        services.swapGenerator("rubis", gen, Map.of());
+                        changes.add(gen);
+                        if (i % 5 == 2) { // allocations up and down between swaps
+                            services.allocate("rubis", 3);
+                            services.allocate("rubis", 2);
+                            changes.add("allocate 3, 2");
+                        }
+                        changeMs.add((System.nanoTime() - t0) / 1e6);
+                        System.err.printf(Locale.ROOT, "rubis swap %d/%d to %s: %.0f ms%n", i + 1, swaps, gen, changeMs.getLast());
+                        Thread.sleep(500);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    swapping.set(false);
+                }
+            });
+            // the emulator runs until the changes are done (its measurement is long enough for them), then ends
+            var config = EmulatorConfig.builder().url(host.url()).mix(Mix.BIDDING).clients(8).thinkMeanMs(0).scale(scale).seed(1)
+                    .measurement(Duration.ofSeconds(quick ? 45 : 150)).upRamp(Duration.ofSeconds(2)).downRamp(Duration.ofSeconds(1))
+                    .progress(false).build();
+            EmulatorResult r = Emulator.run(config);
+            boolean doneUnderLoad = !swapping.get();
+            changer.join(120_000);
+            long pages = r.phases().stream().mapToLong(PhaseResult::pageRequests).sum();
+            long errors = r.phases().stream().mapToLong(PhaseResult::errors).sum();
+            out.put("swaps", swaps);
+            out.put("changes", changes.size());
+            out.put("all_changes_under_load", doneUnderLoad);
+            out.put("interactions", pages);
+            out.put("failed_interactions", errors);
+            out.put("change_ms", Results.stats(changeMs));
+        }
+        return out;
+    }
+
+    private static double submitAndWait(Daemon daemon, Path work, String name, HttpClient http) throws Exception {
         StringBuilder xml = new StringBuilder("""
                 <service xmlns="urn:isohost:service:1" name="%s" tenant="bench">
                   <shapes><shape name="app"><rate resource="requests" per-second="100000"/></shape></shapes>
@@ -139,7 +199,7 @@ public final class DeployBench {
         Files.writeString(file, xml);
         long t0 = System.nanoTime();
         daemon.services().submit(file);
-        for (URI ep : routes.get().get(new io.isohost.lb.RouteKey(name, "web-" + name)).endpoints().stream().map(io.isohost.lb.Endpoint::uri).toList()) {
+        for (URI ep : daemon.deployments().balancer().endpoints(new io.isohost.lb.RouteKey(name, "s1")).stream().map(io.isohost.lb.Endpoint::uri).toList()) {
             for (int s = 1; s <= 20; s++) {
                 var r = http.send(HttpRequest.newBuilder(ep.resolve("/s" + s)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() != 200) {
@@ -154,6 +214,8 @@ public final class DeployBench {
     private static void write(Map<String, Object> r, int rounds, int swaps) throws Exception {
         Map<String, Object> doc = Results.document(r);
         var submit = (Map<String, Object>) r.get("submit_to_serving_ms");
+        var rubis = (Map<String, Object>) r.get("rubis_swaps");
+        var rubisMs = (Map<String, Object>) rubis.get("change_ms");
         var swap = (Map<String, Object>) r.get("hot_swap");
         var swapMs = (Map<String, Object>) swap.get("time_to_new_deployment_ms");
         double median = (double) submit.get("median");
@@ -166,13 +228,21 @@ public final class DeployBench {
                 | submit → all 20 servlets serving on 2 containers (median of %d) | ≤ 1000 ms | %.1f ms (p90 %.1f, max %.1f) | %s |
                 | hot swap under load: failed requests (%d swaps, %d requests) | 0 | %d | %s |
                 | hot swap: time to the new deployment (median / max) | ≤ 1000 ms | %.1f / %.1f ms | %s |
+                | RUBiS under its emulator, %d swaps per-component ↔ replicate-all and %d allocation changes: failed interactions | 0 | %d of %d | %s |
+                | RUBiS swap: time to apply, drains included (median / max) | | %.0f / %.0f ms | |
 
                 Run: `bench/deploy/run.sh` (one embedded host, loopback; 4 closed-loop clients during the swaps).
+                The RUBiS case runs the bidding mix with 8 clients and no think time through the host's balancer,
+                database scale 0.01, rubis.tx not rate-limited (every error would be the swaps'); all changes
+                happened while the emulator ran: %s.
                 """.formatted(doc.get("date"), doc.get("cores"), doc.get("jdk"), rounds, median, (double) submit.get("p90"),
                 (double) submit.get("max"), median <= 1000 ? "pass" : "miss", swaps,
                 (int) swap.get("requests_ok") + (int) swap.get("requests_failed"), (int) swap.get("requests_failed"),
                 (int) swap.get("requests_failed") == 0 ? "pass" : "miss", (double) swapMs.get("median"), swapMax,
-                swapMax <= 1000 ? "pass" : "miss");
+                swapMax <= 1000 ? "pass" : "miss", (int) rubis.get("swaps"), (int) rubis.get("changes") - (int) rubis.get("swaps"),
+                (long) rubis.get("failed_interactions"), (long) rubis.get("interactions"),
+                (long) rubis.get("failed_interactions") == 0 ? "pass" : "miss", (double) rubisMs.get("median"),
+                (double) rubisMs.get("max"), rubis.get("all_changes_under_load"));
         Results.write("deploy", doc, md);
     }
 

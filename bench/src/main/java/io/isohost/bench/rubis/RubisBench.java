@@ -74,8 +74,8 @@ public final class RubisBench {
 
     // ---- a host with RUBiS on it ----
 
-    record Host(Daemon daemon, int dbPort, Path dir) implements AutoCloseable {
-        String url() {
+    public record Host(Daemon daemon, int dbPort, Path dir) implements AutoCloseable {
+        public String url() {
             return daemon.routerUri().orElseThrow().toString().replaceAll("/$", "");
         }
 
@@ -109,7 +109,7 @@ public final class RubisBench {
      * {@code ratePerContainer} rubis.tx/s (0 = unlimited), {@code containers} allocated and the
      * given generator, then loads a database of {@code scale}.
      */
-    static Host start(String generator, double ratePerContainer, int containers, double scale) throws Exception {
+    public static Host start(String generator, double ratePerContainer, int containers, double scale) throws Exception {
         Path dir = Files.createTempDirectory("rubis-bench");
         int first = freePort();
         var settings = DaemonSettings.defaults().withDataDirectory(dir.resolve("data")).withPorts(freePort(), freePort())

@@ -11,7 +11,9 @@ import io.isohost.container.ServiceContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.isohost.container.ServletMapping;
 import io.isohost.lb.Endpoint;
+import io.isohost.lb.Route;
 import io.isohost.lb.RouteKey;
 
 import java.io.IOException;
@@ -21,13 +23,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Makes the host match a {@link DeploymentTarget} by difference: creates and destroys containers,
  * retunes policies in place, starts and stops isolates. It decides nothing; generators do. The
  * target is written to the data directory before anything changes, so a host that dies during an
  * apply converges to it on restart. Applying the same target twice changes nothing.
+ * <p>
+ * No request fails because of an apply: what is new starts and serves before the balancer routes
+ * to it; a container leaving is taken out of the balancer's routes and drained (its requests in
+ * flight finish, up to the drain timeout) before it stops; a container whose isolates change is
+ * drained the same way, one at a time, while the others serve; a container or isolate that stays
+ * as it was is not touched.
  */
 public final class DeploymentManager implements QuotaKeeper {
     private static final Logger log = LoggerFactory.getLogger(DeploymentManager.class);
@@ -35,15 +43,23 @@ public final class DeploymentManager implements QuotaKeeper {
     private final ContainerHost host;
     private final TargetStore store;
     private final Duration grace;
-    private final List<RouteListener> listeners = new CopyOnWriteArrayList<>();
+    private final Duration drainTimeout;
+    private final BalancerBinding balancer;
     private DeploymentTarget current = DeploymentTarget.EMPTY;
     private final OperatorQuotas operator;
 
-    /** Reads the operators' quotas the data directory keeps; a file that cannot be read stops the host from starting. */
-    public DeploymentManager(ContainerHost host, TargetStore store, Duration grace) {
+    /**
+     * Reads the operators' quotas the data directory keeps; a file that cannot be read stops the host from starting.
+     *
+     * @param grace        how long a stopping isolate may take to finish its work before it is forced
+     * @param drainTimeout how long a container leaving the balancer's routes may take to finish its requests
+     */
+    public DeploymentManager(ContainerHost host, TargetStore store, Duration grace, Duration drainTimeout, BalancerBinding balancer) {
         this.host = host;
         this.store = store;
         this.grace = grace;
+        this.drainTimeout = drainTimeout;
+        this.balancer = balancer;
         try {
             this.operator = store.loadOperatorQuotas();
         } catch (IOException e) {
@@ -88,8 +104,9 @@ public final class DeploymentManager implements QuotaKeeper {
         return OperatorQuotas.key(quota);
     }
 
-    public void addRouteListener(RouteListener listener) {
-        listeners.add(listener);
+    /** The binding to the host's balancer that every apply publishes to. */
+    public BalancerBinding balancer() {
+        return balancer;
     }
 
     public synchronized DeploymentTarget current() {
@@ -128,13 +145,8 @@ public final class DeploymentManager implements QuotaKeeper {
             store.saveOperatorQuotas(operator); // a container that left the deployment takes its quotas with it
         }
 
-        // containers no longer wanted go first, so that their ports and CPU guarantees are free
-        for (ServiceContainer c : host.containers()) {
-            if (!wanted.containsKey(c.name()) && managed(c.name())) {
-                host.destroy(c.name(), grace);
-                destroyed.add(c.name());
-            }
-        }
+        // 1. make what is new, touching nothing that serves: new containers, new isolates beside the others
+        List<ContainerTarget> changing = new ArrayList<>();
         for (ContainerTarget t : target.containers()) {
             try {
                 Optional<ServiceContainer> existing = host.container(t.name());
@@ -148,30 +160,42 @@ public final class DeploymentManager implements QuotaKeeper {
                         retuned.add(t.name());
                     }
                 }
-                Map<String, ComponentSpec> components = new LinkedHashMap<>();
-                t.components().forEach(s -> components.put(s.name(), s));
-                for (Isolate iso : c.isolates()) {
-                    ComponentSpec want = components.get(iso.spec().name());
-                    if (want == null || !want.equals(iso.spec())) {
-                        c.uninstall(iso.spec().name(), grace);
-                        stopped.add(iso.id());
-                    }
-                }
-                for (ComponentSpec s : t.components()) {
-                    if (c.isolate(s.name()).isEmpty()) {
-                        try {
-                            started.add(c.install(s).id());
-                        } catch (IsolateException e) {
-                            failures.add(e.getMessage());
-                        }
-                    }
+                if (c.isolates().stream().anyMatch(iso -> !t.components().contains(iso.spec()))) {
+                    changing.add(t); // an isolate must stop or change: done once the balancer has drained it
+                } else {
+                    install(c, t, started, failures);
                 }
             } catch (RuntimeException e) {
                 failures.add("container '" + t.name() + "': " + e.getMessage());
             }
         }
         current = target;
-        publishRoutes(target);
+        // 2. route to what serves now; containers leaving get nothing new
+        publishRoutes();
+
+        // 3. containers leaving: drained together, then stopped
+        List<ServiceContainer> leaving = host.containers().stream()
+                .filter(c -> !wanted.containsKey(c.name()) && managed(c.name())).toList();
+        drain(leaving);
+        for (ServiceContainer c : leaving) {
+            host.destroy(c.name(), grace);
+            destroyed.add(c.name());
+        }
+
+        // 4. containers whose isolates change: one at a time, drained, changed, routed again
+        for (ContainerTarget t : changing) {
+            host.container(t.name()).ifPresent(c -> {
+                drain(List.of(c));
+                for (Isolate iso : c.isolates()) {
+                    if (!t.components().contains(iso.spec())) {
+                        c.uninstall(iso.spec().name(), grace);
+                        stopped.add(iso.id());
+                    }
+                }
+                install(c, t, started, failures);
+                publishRoutes();
+            });
+        }
         var report = new ApplyReport(target.version(), created, destroyed, retuned, started, stopped,
                 (System.nanoTime() - t0) / 1_000_000);
         if (!report.changedNothing()) {
@@ -185,46 +209,67 @@ public final class DeploymentManager implements QuotaKeeper {
         return report;
     }
 
+    /** Starts the target's components the container does not run yet. */
+    private static void install(ServiceContainer c, ContainerTarget t, List<String> started, List<String> failures) {
+        for (ComponentSpec s : t.components()) {
+            if (c.isolate(s.name()).isEmpty()) {
+                try {
+                    started.add(c.install(s).id());
+                } catch (IsolateException e) {
+                    failures.add(e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Waits until the balancer has nothing in flight to these containers (they get nothing new), at most the drain timeout. */
+    private void drain(List<ServiceContainer> containers) {
+        List<CompletableFuture<Boolean>> drains = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (ServiceContainer c : containers) {
+            c.endpoint().ifPresent(uri -> {
+                drains.add(balancer.drain(uri, drainTimeout));
+                names.add(c.name());
+            });
+        }
+        for (int i = 0; i < drains.size(); i++) {
+            if (!drains.get(i).join()) {
+                log.warn("container {}: requests still in flight after the drain timeout of {} ms; stopping it anyway",
+                        names.get(i), drainTimeout.toMillis());
+            }
+        }
+    }
+
     /** Containers made by hand through the admin API are left alone unless a target names them. */
     private boolean managed(String container) {
         return current.byName().containsKey(container) || store.everManaged(container);
     }
 
-    private void publishRoutes(DeploymentTarget target) {
+    /**
+     * Tells the balancer where each route can be reached now: the running isolates of the current
+     * target's containers, each as the spec it runs (a container not yet changed still serves its
+     * old components). One route per servlet of a service, so that an application server's embedded
+     * components are routed, balanced and measured each on its own, and no two services share a route.
+     */
+    private void publishRoutes() {
         Map<RouteKey, List<Endpoint>> endpoints = new LinkedHashMap<>();
         Map<RouteKey, List<String>> patterns = new LinkedHashMap<>();
-        for (ContainerTarget t : target.containers()) {
+        for (ContainerTarget t : current.containers()) {
             Optional<ServiceContainer> c = host.container(t.name());
             if (c.isEmpty() || c.get().endpoint().isEmpty()) {
                 continue;
             }
-            for (ComponentSpec s : t.components()) {
-                if (c.get().isolate(s.name()).isEmpty()) {
-                    continue;
-                }
-                // one route per servlet of a service, so that an application server's embedded components
-                // are routed, balanced and measured each on its own, and no two services share a route
-                Map<String, List<String>> own = new LinkedHashMap<>();
-                s.servlets().forEach(m -> own.put(m.name(), m.urlPatterns()));
-                if (own.isEmpty()) {
-                    own.put(s.name(), List.of());
-                }
-                own.forEach((name, urls) -> {
-                    RouteKey route = new RouteKey(t.service(), name);
+            for (Isolate iso : c.get().isolates()) {
+                for (ServletMapping m : iso.spec().servlets()) {
+                    RouteKey route = new RouteKey(t.service(), m.name());
                     endpoints.computeIfAbsent(route, k -> new ArrayList<>()).add(new Endpoint(c.get().endpoint().get(), t.name()));
-                    patterns.putIfAbsent(route, urls);
-                });
+                    patterns.putIfAbsent(route, m.urlPatterns());
+                }
             }
         }
-        Map<RouteKey, RouteListener.Route> routes = new LinkedHashMap<>();
-        endpoints.forEach((route, eps) -> routes.put(route, new RouteListener.Route(route, patterns.get(route), List.copyOf(eps))));
-        for (RouteListener l : listeners) {
-            try {
-                l.routesChanged(Map.copyOf(routes));
-            } catch (RuntimeException e) {
-                log.warn("route listener {} failed: {}", l, e.toString());
-            }
-        }
+        List<Route> routes = new ArrayList<>();
+        endpoints.forEach((route, eps) -> routes.add(new Route(route, patterns.get(route), eps)));
+        balancer.publish(routes);
     }
 
     /** Some parts of a target could not be applied; the rest was. */

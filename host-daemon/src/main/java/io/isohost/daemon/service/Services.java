@@ -17,11 +17,15 @@ import io.isohost.descriptor.DescriptorParser;
 import io.isohost.descriptor.GeneratorChoice;
 import io.isohost.descriptor.ServiceDescriptor;
 import io.isohost.container.ContainerHost;
+import io.isohost.container.LoadBalancerConfigurator;
+import io.isohost.descriptor.LoadBalancerDescriptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,7 +52,8 @@ public final class Services implements AutoCloseable {
                           Map<String, String> parameters, DeploymentGenerator generator, Deployment deployment) {
     }
 
-    private final Map<String, LoadBalancerNotifier> balancers = new LinkedHashMap<>();
+    /** The load-balancer component each service's class was loaded from, so that a changed one is loaded again. */
+    private final Map<String, Optional<LoadBalancerDescriptor>> balancers = new LinkedHashMap<>();
 
     private final DeploymentManager manager;
     private final ContainerHost host;
@@ -58,17 +63,8 @@ public final class Services implements AutoCloseable {
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final MeterRegistry meters;
     private final javax.management.MBeanServer mbeans;
-    private final ServiceChoosers choosers;
-    private final Map<String, String> tenants = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Services(ContainerHost host, DeploymentManager manager, Path dataDirectory, Clock clock, MeterRegistry meters) {
-        this(host, manager, dataDirectory, clock, meters, new ServiceChoosers());
-    }
-
-    /** @param choosers where services' own target choosers are registered for the host's balancer */
-    public Services(ContainerHost host, DeploymentManager manager, Path dataDirectory, Clock clock, MeterRegistry meters,
-                    ServiceChoosers choosers) {
-        this.choosers = choosers;
         this.mbeans = host.settings().mbeanServer();
         this.manager = manager;
         this.host = host;
@@ -104,13 +100,12 @@ public final class Services implements AutoCloseable {
         if (containers.isEmpty() && saved.containers().isEmpty()) {
             return;
         }
+        services.values().forEach(this::bindBalancer);
         DeploymentTarget next = new DeploymentTarget(saved.version() + 1, containers);
         try {
             manager.apply(next.byName().equals(saved.byName()) ? saved : next);
         } catch (DeploymentManager.DeploymentException e) {
             log.warn("restored deployment with failures: {}", e.getMessage());
-        } finally {
-            services.values().forEach(this::notifyBalancer);
         }
     }
 
@@ -141,7 +136,6 @@ public final class Services implements AutoCloseable {
                         clock.instant(), false));
             }
             services.put(name, new Service(d, Path.of(props.getProperty("descriptor")), gen, params, g, deployment));
-            tenants.put(name, d.tenant());
             register(name);
         } catch (DescriptorException | RuntimeException e) {
             log.warn("service state {} cannot be restored: {}", state, e.getMessage());
@@ -200,14 +194,6 @@ public final class Services implements AutoCloseable {
                 "regenerate");
     }
 
-    /**
-     * The tenant a service's descriptor names, or {@code ""} for no such service. Lock-free, for the
-     * balancer's route listener, which the deployment manager calls while it applies.
-     */
-    public String tenantOf(String service) {
-        return tenants.getOrDefault(service, "");
-    }
-
     public synchronized Optional<Service> service(String name) {
         return Optional.ofNullable(services.get(name));
     }
@@ -245,22 +231,18 @@ public final class Services implements AutoCloseable {
             containers.addAll(DeploymentMapping.targets(each.descriptor(), each.deployment()));
         }
         checkCapacity(containers);
-        tenants.put(s.descriptor().name(), s.descriptor().tenant());
+        bindBalancer(s);
         if (services.put(s.descriptor().name(), s) == null) {
             register(s.descriptor().name());
         }
         save(s);
         meters.counter("isohost_generator_decisions", "service", s.descriptor().name(), "generator", s.generatorName(),
                 "reason", why).increment();
-        try {
-            ApplyReport report = manager.apply(new DeploymentTarget(manager.current().version() + 1, containers));
-            if (!report.changedNothing()) {
-                meters.counter("isohost_deployment_changes", "service", s.descriptor().name()).increment();
-            }
-            return report;
-        } finally {
-            notifyBalancer(s);
+        ApplyReport report = manager.apply(new DeploymentTarget(manager.current().version() + 1, containers));
+        if (!report.changedNothing()) {
+            meters.counter("isohost_deployment_changes", "service", s.descriptor().name()).increment();
         }
+        return report;
     }
 
     /**
@@ -286,22 +268,34 @@ public final class Services implements AutoCloseable {
         }
     }
 
-    private void notifyBalancer(Service s) {
-        var lb = s.descriptor().loadBalancer();
-        if (lb.isEmpty()) {
+    /**
+     * Binds a service to the host's balancer with its tenant and its own load-balancer class (loaded
+     * from the class's artifacts), before its deployment is applied, so the class hears of every replica.
+     */
+    private void bindBalancer(Service s) {
+        String name = s.descriptor().name();
+        Optional<LoadBalancerDescriptor> lb = s.descriptor().loadBalancer();
+        if (balancers.containsKey(name) && balancers.get(name).equals(lb)) {
             return;
         }
-        LoadBalancerNotifier notifier = balancers.get(s.descriptor().name());
-        if (notifier == null || !notifier.describes(lb.get())) {
-            notifier = new LoadBalancerNotifier(s.descriptor().name(), lb.get());
-            balancers.put(s.descriptor().name(), notifier);
-            if (notifier.configurator() instanceof io.isohost.lb.TargetChooser chooser) {
-                choosers.register(s.descriptor().name(), chooser);
-            } else {
-                choosers.remove(s.descriptor().name());
+        balancers.put(name, lb);
+        manager.balancer().bind(name, s.descriptor().tenant(), lb.map(Services::configurator).orElse(null));
+    }
+
+    /** A service's load-balancer class, or null (logged) if it cannot be used; it never stops a deployment. */
+    private static LoadBalancerConfigurator configurator(LoadBalancerDescriptor d) {
+        try {
+            URL[] urls = new URL[d.artifacts().size()];
+            for (int i = 0; i < urls.length; i++) {
+                urls[i] = d.artifacts().get(i).toUri().toURL();
             }
+            var loader = new URLClassLoader("lb:" + d.name(), urls, Services.class.getClassLoader());
+            Class<?> type = Class.forName(d.configurationClass(), true, loader);
+            return type.asSubclass(LoadBalancerConfigurator.class).getConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException | LinkageError | IOException e) {
+            log.warn("load balancer '{}': configuration class '{}' cannot be used: {}", d.name(), d.configurationClass(), e.toString());
+            return null;
         }
-        notifier.update(manager.current(), host);
     }
 
     /**
