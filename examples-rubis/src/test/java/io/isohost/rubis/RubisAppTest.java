@@ -302,6 +302,11 @@ class RubisAppTest {
         assertEquals("/rubis/RUBiS_logo.png", search.getFirst());
         assertTrue(search.stream().skip(1).allMatch("/rubis/bid_now.png"::equals) && search.size() > 1, "a bid button per item: " + search);
         assertEquals(List.of("/rubis/RUBiS_logo.png"), imageSources(get("/rubis/index.html")), "static pages carry the logo");
+        int bidder = ((Number) sql("SELECT bids.user_id FROM bids JOIN items ON bids.item_id=items.id WHERE items.end_date>? "
+                + "ORDER BY bids.id LIMIT 1", new java.sql.Timestamp(System.currentTimeMillis()))).intValue();
+        String me = servlet("AboutMe", "nickname=" + Population.nickname(bidder) + "&password=" + Population.password(bidder));
+        assertTrue(imageSources(me).contains("/rubis/bid_now.png") && me.contains("PutBid?itemId="),
+                "AboutMe has a bid button on each open auction the user bid on: " + me);
         assertTrue(imageSources(errorPage("ViewItem", "itemId=x")).contains("/rubis/RUBiS_logo.png"), "and so do error pages");
         for (String src : List.of("/rubis/RUBiS_logo.png", "/rubis/bid_now.png", "/rubis/buy_it_now.png")) {
             HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url + src)).build(), HttpResponse.BodyHandlers.ofByteArray());
