@@ -69,20 +69,9 @@ backend b
   server s1 127.0.0.1:19000 maxconn $CAP
 HAP
 $PROXY_CPU haproxy -D -f $WORK/haproxy.cfg -p $WORK/haproxy.pid
-cat > $WORK/lb.xml <<LB
-<load-balancer xmlns="urn:isohost:lb:1" port="19003" strategy="server-load">
-  <settings initial-limit="$CAP" min-limit="$CAP" max-limit="$CAP" queue-capacity="400" queue-timeout="1s"
-            load-balance-warmup-time="0s"/>
-  <route component="all">
-    <url-pattern>/*</url-pattern>
-    <backend id="b1" url="http://127.0.0.1:19000/"/>
-  </route>
-</load-balancer>
-LB
-# the balancer with the JVM settings docs/lb.md gives for a proxy: compiled code kept (see the launcher), fixed
-# heap, a young generation sized for a proxy's allocation rate, and what outlives one young GC promoted at
-# the next (the startup set was otherwise copied between survivor spaces 15 times, 10-20 ms a pause)
-ISOHOST_NO_BUILD=1 $PROXY_CPU $JAVA -XX:-UseCodeCacheFlushing -XX:+UseG1GC -Xms2g -Xmx2g -Xmn1g -XX:MaxTenuringThreshold=1 -Xlog:gc:file=$WORK/lb-gc.log -cp "host-daemon/target/isohost.jar:host-daemon/target/lib/*" io.isohost.daemon.Isohost lb --config $WORK/lb.xml > $WORK/lb.log 2>&1 &
+. bench/lb/balancer.sh
+lb_config 19003 19000 $CAP > $WORK/lb.xml
+ISOHOST_NO_BUILD=1 $PROXY_CPU $JAVA $LB_JVM_FLAGS -Xlog:gc:file=$WORK/lb-gc.log -cp "$(lb_class_path "$ROOT")" io.isohost.daemon.Isohost lb --config $WORK/lb.xml > $WORK/lb.log 2>&1 &
 LB_PID=$!
 sleep 3
 

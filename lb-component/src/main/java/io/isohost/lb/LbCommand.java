@@ -127,7 +127,9 @@ public final class LbCommand implements Callable<Integer> {
                     s.duration("response-timeout").orElse(d.responseTimeout()), s.integer("initial-limit", d.initialLimit()),
                     s.integer("min-limit", d.minLimit()), s.integer("max-limit", d.maxLimit()),
                     s.integer("queue-capacity", d.queueCapacity()), s.duration("queue-timeout").orElse(d.queueTimeout()),
-                    s.integer("eject-after-errors", d.ejectAfterErrors()), d.maxTries(), d.maxRequestBytes(), shares);
+                    s.integer("eject-after-errors", d.ejectAfterErrors()), d.maxTries(), d.maxRequestBytes(), shares,
+                    // xs:boolean, validated by the schema: "true" or "1"
+                    java.util.Set.of("true", "1").contains(s.attribute("forwarded-header", "false").strip()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(s.problem(e.getMessage()).toString(), e);
         }

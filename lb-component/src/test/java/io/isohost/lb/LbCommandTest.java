@@ -21,7 +21,7 @@ class LbCommandTest {
         Path f = tmp.resolve("lb.xml");
         Files.writeString(f, """
                 <load-balancer xmlns="urn:isohost:lb:1" port="9090" strategy="green">
-                  <settings load-balance-recover-time="3s" load-balance-warmup-time="500ms" max-limit="50"/>
+                  <settings load-balance-recover-time="3s" load-balance-warmup-time="500ms" max-limit="50" forwarded-header="true"/>
                   <route component="browse">
                     <url-pattern>/browse/*</url-pattern>
                     <backend id="b1" url="http://127.0.0.1:9001/" load-balance-weight="200"/>
@@ -34,6 +34,7 @@ class LbCommandTest {
         assertEquals(Duration.ofSeconds(3), c.balancer().recoverTime());
         assertEquals(Duration.ofMillis(500), c.balancer().warmupTime());
         assertEquals(Duration.ofSeconds(5), c.balancer().connectTimeout(), "Resin's default");
+        assertTrue(c.balancer().forwardedHeader());
         assertEquals(200, c.routes().getFirst().endpoints().getFirst().weight());
     }
 
