@@ -1,5 +1,7 @@
 package io.isohost.daemon;
 
+import io.isohost.testing.FreePorts;
+import io.isohost.testing.Waits;
 import io.isohost.daemon.internal.DataDirectory;
 import io.isohost.daemon.internal.Lifecycle;
 import io.isohost.lb.BalancerConfig;
@@ -15,7 +17,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -51,7 +52,7 @@ class DaemonLifecycleTest {
     }
 
     private Host host(Path dir, List<String> resourceDefinitions, String triadServerId) throws IOException {
-        int triadPort = DaemonTest.freePort();
+        int triadPort = FreePorts.port();
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("cluster.secret"), "a-cluster-secret-of-some-length");
         Files.writeString(dir.resolve("triad.xml"), """
@@ -61,10 +62,7 @@ class DaemonLifecycleTest {
                   <secret-file>cluster.secret</secret-file>
                 </triad>
                 """.formatted(triadServerId, triadPort));
-        int first = 23000 + (int) (ProcessHandle.current().pid() % 50) * 100;
-        DaemonSettings s = DaemonSettings.defaults().withDataDirectory(dir.resolve("data"))
-                .withPorts(DaemonTest.freePort(), DaemonTest.freePort()).withRouterPort(DaemonTest.freePort())
-                .withContainerPorts(first, first + 99);
+        DaemonSettings s = TestHosts.settings(dir.resolve("data"));
         return new Host(new HostConfig(s, List.of(), resourceDefinitions, BalancerConfig.defaults(),
                 Optional.of(dir.resolve("triad.xml"))), triadPort);
     }
@@ -98,7 +96,7 @@ class DaemonLifecycleTest {
 
         assertNoNewThreads(before);
         for (int port : new int[]{s.adminPort(), s.jmxPort(), s.routerPort(), host.triadPort()}) {
-            assertTrue(bindsWithin(port, Duration.ofSeconds(20)), "port " + port + " is still taken");
+            FreePorts.awaitFree(port);
         }
         DataDirectory.open(s.dataDirectory()).close();
         if (part == Part.SERVICES) {
@@ -120,7 +118,7 @@ class DaemonLifecycleTest {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data)));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("admin.token"))));
             var second = assertThrows(IOException.class, () -> Daemon.start(noTriad.withSettings(noTriad.settings()
-                    .withPorts(DaemonTest.freePort(), DaemonTest.freePort()).withRouterPort(0)), MBeanServerFactory.newMBeanServer()));
+                    .withPorts(FreePorts.port(), FreePorts.port()).withRouterPort(0)), MBeanServerFactory.newMBeanServer()));
             assertTrue(second.getMessage().contains("is in use by another host (pid " + ProcessHandle.current().pid() + ")"),
                     second.getMessage());
             assertTrue(daemon.ready());
@@ -132,19 +130,10 @@ class DaemonLifecycleTest {
     }
 
     /** Threads end asynchronously after their pools are stopped; waits, bounded, for the new ones to end. */
-    private static void assertNoNewThreads(Set<Thread> before) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        Set<String> left;
-        do {
-            left = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> !before.contains(t) && t.isAlive() && !jvmWide(t))
-                    .map(Thread::getName).collect(Collectors.toCollection(java.util.TreeSet::new));
-            if (left.isEmpty()) {
-                return;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("threads left running after a failed start: " + left);
+    private static void assertNoNewThreads(Set<Thread> before) {
+        Waits.await("no thread left running after a failed start").untilAsserted(() -> assertEquals(Set.of(),
+                Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t) && t.isAlive() && !jvmWide(t))
+                        .map(Thread::getName).collect(Collectors.toCollection(java.util.TreeSet::new))));
     }
 
     /**
@@ -157,17 +146,5 @@ class DaemonLifecycleTest {
         return n.startsWith("ForkJoinPool.commonPool") || (n.startsWith("RMI ") && !n.startsWith("RMI TCP Accept"))
                 || n.equals("GC Daemon")
                 || n.equals("Attach Listener");
-    }
-
-    private static boolean bindsWithin(int port, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (var again = listen(port)) {
-                return true;
-            } catch (IOException stillOpen) {
-                Thread.sleep(50);
-            }
-        }
-        return false;
     }
 }

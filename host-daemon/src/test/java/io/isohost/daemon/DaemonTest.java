@@ -1,5 +1,6 @@
 package io.isohost.daemon;
 
+import io.isohost.testing.FreePorts;
 import io.isohost.container.ContainerConfig;
 import io.isohost.container.ContainerPolicies;
 import io.isohost.rm.ResourceDomain;
@@ -23,7 +24,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -34,16 +34,8 @@ class DaemonTest {
     private Daemon daemon;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    static int freePort() throws IOException {
-        try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private DaemonSettings settings() throws IOException {
-        int first = 22000 + (int) (ProcessHandle.current().pid() % 50) * 100;
-        return DaemonSettings.defaults().withDataDirectory(tmp.resolve("data"))
-                .withPorts(freePort(), freePort()).withRouterPort(freePort()).withContainerPorts(first, first + 99);
+    private DaemonSettings settings() {
+        return TestHosts.settings(tmp.resolve("data"));
     }
 
     @AfterEach
@@ -123,7 +115,7 @@ class DaemonTest {
             assertTrue(e.getMessage().contains(Integer.toString(s.adminPort())), e.getMessage());
         }
         // the JMX port opened before the failure is closed again (RMI closes its listener on its own thread)
-        assertTrue(bindsWithin(s.jmxPort(), Duration.ofSeconds(20)), "JMX port " + s.jmxPort() + " is still taken");
+        FreePorts.awaitFree(s.jmxPort());
     }
 
     @Test
@@ -148,18 +140,6 @@ class DaemonTest {
         } finally {
             p.destroyForcibly();
         }
-    }
-
-    private static boolean bindsWithin(int port, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (var again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return true;
-            } catch (IOException stillOpen) {
-                Thread.sleep(50);
-            }
-        }
-        return false;
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -1,5 +1,6 @@
 package io.isohost.daemon;
 
+import io.isohost.testing.Waits;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.isohost.container.ComponentCompiler;
 import io.isohost.container.ComponentSpec;
@@ -73,8 +74,7 @@ class DeploymentManagerTest {
     }
 
     private DaemonSettings settings(Path data) throws Exception {
-        return DaemonSettings.defaults().withDataDirectory(data).withPorts(DaemonTest.freePort(), DaemonTest.freePort()).withRouterPort(DaemonTest.freePort())
-                .withContainerPorts(23000, 23999);
+        return TestHosts.settings(data);
     }
 
     /** The route as the balancer was last told, or null. */
@@ -140,10 +140,7 @@ class DeploymentManagerTest {
                     .header("Authorization", "Bearer " + token).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             Path saved = data.resolve("deployment/target.json");
-            for (int i = 0; i < 2000 && !Files.exists(saved); i++) {
-                Thread.sleep(5);
-            }
-            assertTrue(Files.exists(saved), "the target was saved");
+            Waits.await("the target saved").until(() -> Files.exists(saved));
         } finally {
             first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }

@@ -1,5 +1,6 @@
 package io.isohost.daemon;
 
+import io.isohost.testing.FreePorts;
 import io.isohost.cache.TriadClient;
 import io.isohost.cache.TriadConfig;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,8 @@ class EmbeddedTriadTest {
 
     @Test
     void theHostRunsItsTriadServerAndStopsItWithItself() throws Exception {
-        int port = DaemonTest.freePort();
+        int first = FreePorts.range(23); // the triad's port, the admin and JMX ports, 20 container ports
+        int port = first;
         Files.writeString(tmp.resolve("cluster.secret"), "a-cluster-secret-of-some-length");
         Files.writeString(tmp.resolve("triad.xml"), """
                 <triad xmlns="urn:isohost:triad:1" server="a">
@@ -38,7 +40,7 @@ class EmbeddedTriadTest {
                     <router-port>0</router-port><container-ports first="%d" last="%d"/></server>
                   <triad config="triad.xml"/>
                 </isohost>
-                """.formatted(DaemonTest.freePort(), DaemonTest.freePort(), port + 100, port + 120));
+                """.formatted(first + 1, first + 2, first + 3, first + 22));
         HostConfig config = HostConfig.read(tmp.resolve("host.xml"));
         try (Daemon daemon = Daemon.start(config, MBeanServerFactory.newMBeanServer());
              TriadClient client = TriadClient.connect(TriadConfig.load(tmp.resolve("triad.xml")))) {

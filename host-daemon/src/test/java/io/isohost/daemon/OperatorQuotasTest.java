@@ -53,8 +53,7 @@ class OperatorQuotasTest {
     }
 
     private DaemonSettings settings() throws Exception {
-        return DaemonSettings.defaults().withDataDirectory(tmp.resolve("data")).withPorts(DaemonTest.freePort(), DaemonTest.freePort())
-                .withRouterPort(DaemonTest.freePort()).withContainerPorts(23100, 23199);
+        return TestHosts.settings(tmp.resolve("data"));
     }
 
     private Path service(String name, double rate) throws Exception {

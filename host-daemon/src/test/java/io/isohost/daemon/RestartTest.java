@@ -68,8 +68,7 @@ class RestartTest {
     @Test
     void aRestartAppliesTheLastDeploymentOnceAndThePerformanceLoopRestartsNothing() throws Exception {
         ComponentCompiler.compile(tmp.resolve("classes"), Map.of("demo.Hello", DeploymentManagerTest.HELLO));
-        var s = DaemonSettings.defaults().withDataDirectory(tmp.resolve("data")).withPorts(DaemonTest.freePort(), DaemonTest.freePort())
-                .withRouterPort(DaemonTest.freePort()).withContainerPorts(23200, 23299);
+        var s = TestHosts.settings(tmp.resolve("data"));
         daemon = Daemon.start(s, MBeanServerFactory.newMBeanServer());
         daemon.services().submit(service("shop", "per-component"));
         daemon.services().submit(service("blog", "replicate-all"));

@@ -1,5 +1,6 @@
 package io.isohost.daemon;
 
+import io.isohost.testing.Waits;
 import io.isohost.container.ComponentCompiler;
 import io.isohost.descriptor.DescriptorException;
 import org.junit.jupiter.api.AfterEach;
@@ -61,8 +62,7 @@ class ServicesTest {
         ComponentCompiler.compile(tmp.resolve("classes"), Map.of("demo.Hello", DeploymentManagerTest.HELLO));
         descriptor = tmp.resolve("shop.xml");
         Files.writeString(descriptor, descriptor(2, "replicate-all"));
-        daemon = Daemon.start(DaemonSettings.defaults().withDataDirectory(tmp.resolve("data"))
-                .withPorts(DaemonTest.freePort(), DaemonTest.freePort()).withRouterPort(DaemonTest.freePort()).withContainerPorts(24000, 24099),
+        daemon = Daemon.start(TestHosts.settings(tmp.resolve("data")),
                 MBeanServerFactory.newMBeanServer());
     }
 
@@ -155,16 +155,12 @@ class ServicesTest {
                 }
             }
         });
-        while (ok.get() < 20) {
-            Thread.sleep(10);
-        }
+        Waits.await("20 requests answered before the swaps").until(() -> ok.get() >= 20);
         daemon.services().swapGenerator("shop", "per-component", Map.of());
         assertEquals("per-component", daemon.services().service("shop").orElseThrow().generatorName());
         daemon.services().swapGenerator("shop", "replicate-all", Map.of());
         int before = ok.get();
-        while (ok.get() < before + 20) {
-            Thread.sleep(10);
-        }
+        Waits.await("20 more requests answered after the swaps").until(() -> ok.get() >= before + 20);
         running.set(false);
         load.get(60, TimeUnit.SECONDS);
         assertEquals(0, failed.get(), "requests failed during the swaps (" + ok.get() + " succeeded)");

@@ -37,6 +37,11 @@ public final class FreePorts {
         throw new IllegalStateException("no " + count + " consecutive free ports found between " + LOW + " and " + HIGH + " on loopback");
     }
 
+    /** Waits, bounded, until {@code port} can be bound on loopback again (a server released it). */
+    public static void awaitFree(int port) {
+        Waits.await("port " + port + " free again").until(() -> allFree(port, 1));
+    }
+
     private static boolean allFree(int first, int count) {
         for (int p = first; p < first + count; p++) {
             try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
