@@ -113,7 +113,7 @@ class OperatorQuotasTest {
 
         daemon.close();
         // the same data directory; fresh ports, as a JMX registry's port may linger a moment after close
-        daemon = Daemon.start(s.withPorts(DaemonTest.freePort(), DaemonTest.freePort()).withRouterPort(DaemonTest.freePort()),
+        daemon = Daemon.start(TestHosts.withFreshPorts(s),
                 MBeanServerFactory.newMBeanServer());
         shop = daemon.containers().container("shop-1").orElseThrow();
         assertEquals(20.0, shop.policies().rates().get("shop.tx").perSecond(), "the operator's rate survives a restart");

@@ -76,7 +76,7 @@ class RestartTest {
         assertEquals(200, viaBalancer("/shop/bid"));
         daemon.close();
         // the same data directory; fresh ports, as a JMX registry's port may linger a moment after close
-        daemon = Daemon.start(s.withPorts(DaemonTest.freePort(), DaemonTest.freePort()).withRouterPort(DaemonTest.freePort()),
+        daemon = Daemon.start(TestHosts.withFreshPorts(s),
                 MBeanServerFactory.newMBeanServer());
         assertEquals(before, daemon.deployments().current(), "the same deployment, taken up as it was: no new version");
         assertEquals(200, viaBalancer("/shop/bid"), "routed from the first apply on");

@@ -75,9 +75,7 @@ class SwapUnderLoadTest {
     @Test
     void swapsAndReallocationsUnderLoadFailNoRequest() throws Exception {
         ComponentCompiler.compile(tmp.resolve("classes"), Map.of("demo.Slow", SLOW));
-        daemon = Daemon.start(DaemonSettings.defaults().withDataDirectory(tmp.resolve("data"))
-                .withPorts(DaemonTest.freePort(), DaemonTest.freePort()).withRouterPort(DaemonTest.freePort())
-                .withContainerPorts(23300, 23399), MBeanServerFactory.newMBeanServer());
+        daemon = Daemon.start(TestHosts.settings(tmp.resolve("data")), MBeanServerFactory.newMBeanServer());
         daemon.services().submit(descriptor());
         URI router = daemon.routerUri().orElseThrow();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

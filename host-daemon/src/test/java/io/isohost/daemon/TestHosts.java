@@ -15,4 +15,13 @@ final class TestHosts {
         return DaemonSettings.defaults().withDataDirectory(data).withPorts(first, first + 1).withRouterPort(first + 2)
                 .withContainerPorts(first + 3, first + 102);
     }
+
+    /** {@code s} with other admin, JMX and router ports, outside its container range (a JMX registry's port may linger after close). */
+    static DaemonSettings withFreshPorts(DaemonSettings s) {
+        int first;
+        do {
+            first = FreePorts.range(3);
+        } while (first + 2 >= s.firstContainerPort() && first <= s.lastContainerPort());
+        return s.withPorts(first, first + 1).withRouterPort(first + 2);
+    }
 }
