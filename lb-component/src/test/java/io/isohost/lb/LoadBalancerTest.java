@@ -133,9 +133,30 @@ class LoadBalancerTest {
 
         lb.replaceRoutes(List.of(route("c", "/*", staying)));
         assertTrue(lb.drain(staying.uri(), Duration.ofSeconds(1)).get(60, TimeUnit.SECONDS), "an idle endpoint drains at once");
-        assertEquals(503, get("/x").statusCode(), "no endpoint left to take the route");
-        lb.replaceRoutes(List.of(route("c", "/*", leaving, staying)));
-        assertEquals("leaving /back", get("/back").body(), "listed again, a drained endpoint takes requests");
+        // the route's only endpoint is being drained (its container changing): a request waits for the next table
+        var waiting = CompletableFuture.supplyAsync(() -> get("/back"), clients);
+        for (int i = 0; i < 3000 && lb.queued(key("c")) < 1; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, lb.queued(key("c")), "queued, not refused");
+        lb.replaceRoutes(List.of(route("c", "/*", staying)));
+        assertEquals("staying /back", waiting.get(60, TimeUnit.SECONDS).body(), "listed again, a drained endpoint takes requests");
+    }
+
+    @Test
+    void aRouteWhoseBackendsAreAllDownIsRefusedAtOnce() throws Exception {
+        int deadPort;
+        try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            deadPort = probe.getLocalPort();
+        }
+        lb = LoadBalancer.start("127.0.0.1", 0, BalancerConfig.defaults().withRecovery(1, Duration.ofSeconds(60))
+                .withQueue(16, Duration.ofSeconds(60)).withWarmup(Duration.ZERO));
+        lb.replaceRoutes(List.of(new Route(key("c"), List.of("/*"),
+                List.of(new Endpoint(URI.create("http://127.0.0.1:" + deadPort + "/"), "dead")))));
+        assertEquals(502, get("/x").statusCode(), "the connect failure, with no other backend to try");
+        var refused = get("/x");
+        assertEquals(503, refused.statusCode(), "ejected, unlike a drained backend, it is not waited for");
+        assertTrue(refused.body().contains("no live backend"), refused.body());
     }
 
     @Test

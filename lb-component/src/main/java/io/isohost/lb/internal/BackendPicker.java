@@ -22,6 +22,20 @@ final class BackendPicker {
         return eligible;
     }
 
+    /**
+     * Whether one of the route's backends that {@code ex} has not tried is being drained: a
+     * deployment is changing it, and a table with a backend to take the request is on its way.
+     */
+    static boolean someDraining(RouteState route, Exchange ex) {
+        boolean draining = false;
+        for (BackendState b : route.members) {
+            if (!ex.tried.contains(b.endpoint.container())) {
+                draining |= b.draining();
+            }
+        }
+        return draining;
+    }
+
     /** Picks and acquires a backend with a free permit, or returns null (the request waits). */
     BackendState acquire(RouteState route, List<BackendState> eligible, String preferred, long now) {
         if (preferred != null) {

@@ -106,6 +106,10 @@ public final class BackendState {
         }
     }
 
+    boolean draining() {
+        return draining;
+    }
+
     boolean listensAt(java.net.URI uri) {
         return origin.getHost().equalsIgnoreCase(uri.getHost()) && origin.getPort() == uri.getPort();
     }

@@ -117,8 +117,12 @@ public final class Dispatcher extends Handler.Abstract {
         long now = System.nanoTime();
         List<BackendState> eligible = BackendPicker.eligible(route, ex, now);
         if (eligible.isEmpty()) {
-            route.meters.rejectedNoBackend.increment();
-            ex.refuse(HttpStatus.SERVICE_UNAVAILABLE_503, "no live backend hosts route " + route.key);
+            if (BackendPicker.someDraining(route, ex)) {
+                queue.enqueue(route, ex); // a planned change: wait (bounded) for the next table rather than fail
+            } else {
+                route.meters.rejectedNoBackend.increment();
+                ex.refuse(HttpStatus.SERVICE_UNAVAILABLE_503, "no live backend hosts route " + route.key);
+            }
             return;
         }
         ex.preferred = StickySessions.keepIfEligible(ex.preferred, eligible);
