@@ -1,5 +1,6 @@
 package io.isohost.rm;
 
+import io.isohost.testing.Waits;
 import io.isohost.rm.jmx.DomainControl;
 import io.isohost.rm.policy.MaxConcurrencyPolicy;
 import io.isohost.rm.policy.RateLimitPolicy;
@@ -202,7 +203,8 @@ class ResourceDomainTest {
             d.admit(1).close();
             passed.incrementAndGet();
         });
-        Thread.sleep(100);
+        Waits.await("the second admission waits").until(() -> waiter.getState() == Thread.State.TIMED_WAITING
+                || waiter.getState() == Thread.State.WAITING);
         d.removePolicy(limit); // removing the limit lets the waiter through without the release
         waiter.join(10_000);
         assertEquals(1, passed.get());

@@ -1,5 +1,7 @@
 package io.isohost.container;
 
+import io.isohost.testing.FreePorts;
+import io.isohost.testing.Waits;
 import io.isohost.rm.Resource;
 import io.isohost.rm.ResourceDomain;
 import org.junit.jupiter.api.AfterEach;
@@ -118,7 +120,8 @@ class ServiceContainerTest {
     @BeforeEach
     void setUp() throws IOException {
         mbeans = MBeanServerFactory.newMBeanServer();
-        host = ContainerHost.create(new HostSettings(tmp.resolve("data"), "127.0.0.1", 21000, 21999, mbeans));
+        int first = FreePorts.range(100);
+        host = ContainerHost.create(new HostSettings(tmp.resolve("data"), "127.0.0.1", first, first + 99, mbeans));
         host.resources().registerCounted("rubis.tx");
         classes = ComponentCompiler.compile(tmp.resolve("classes"), Map.of(
                 "demo.Hello", HELLO, "demo.Throws", THROWS, "demo.Burn", BURN, "demo.BadMain", BAD_MAIN,
@@ -223,10 +226,7 @@ class ServiceContainerTest {
         assertEquals(500, get(c, "/bad").statusCode());
         assertEquals(200, get(c, "/hello").statusCode());
         var failing = c.install(ComponentSpec.builder("badmain").artifacts(classes).entryClass("demo.BadMain").build());
-        for (int i = 0; i < 200 && failing.state() != IsolateState.FAILED; i++) {
-            Thread.sleep(10);
-        }
-        assertEquals(IsolateState.FAILED, failing.state());
+        Waits.await("the isolate whose main throws has failed").until(() -> failing.state() == IsolateState.FAILED);
         assertTrue(failing.failure().orElseThrow().getMessage().contains("main fails"));
         assertEquals(200, get(c, "/hello").statusCode());
         assertEquals(1, c.isolate("bad").orElseThrow().usage().errors());
