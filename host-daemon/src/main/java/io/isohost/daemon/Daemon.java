@@ -7,6 +7,7 @@ import io.isohost.daemon.internal.AdminToken;
 import io.isohost.daemon.internal.DataDirectory;
 import io.isohost.daemon.internal.Lifecycle;
 import io.isohost.daemon.internal.JmxAgent;
+import io.isohost.daemon.internal.JmxUsers;
 import io.isohost.daemon.internal.HostMetrics;
 import io.isohost.lb.BalancerConfig;
 import io.isohost.lb.LoadBalancer;
@@ -154,7 +155,12 @@ public final class Daemon implements AutoCloseable {
             };
         });
         parts.start("JMX connector on port " + settings.jmxPort(), () -> {
-            jmx = new JmxAgent(mbeans, settings.bindAddress(), settings.jmxPort());
+            // on loopback unless configured otherwise, since it exposes the whole platform MBean server
+            String address = config.control().jmxAddress().isPresent() ? config.control().jmxAddress().get()
+                    : loopback(settings.bindAddress());
+            var tls = config.control().jmxTls();
+            jmx = new JmxAgent(mbeans, address, settings.jmxPort(), JmxUsers.loadOrCreate(settings.dataDirectory()),
+                    tls.isPresent() ? java.util.Optional.of(tls.get().context()) : java.util.Optional.empty());
             return jmx::close;
         });
         parts.start("admin API on port " + settings.adminPort(), () -> {
@@ -173,6 +179,11 @@ public final class Daemon implements AutoCloseable {
             }
             return admin::stop;
         });
+    }
+
+    private static String loopback(String address) throws java.net.UnknownHostException {
+        return java.net.InetAddress.getByName(address).isLoopbackAddress() ? address
+                : java.net.InetAddress.getLoopbackAddress().getHostAddress();
     }
 
     private static ScheduledExecutorService ticker(String name) {

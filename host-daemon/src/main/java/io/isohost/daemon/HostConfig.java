@@ -71,8 +71,11 @@ public record HostConfig(DaemonSettings settings, List<String> resources, List<S
                         range.map(r -> r.integer("first", 0)).orElse(s.firstContainerPort()),
                         range.map(r -> r.integer("last", 0)).orElse(s.lastContainerPort()),
                         intText(e, "router-port", s.routerPort()));
-                control = control.withAdminRequestLimit(
-                        e.child("admin-request-limit").map(l -> Long.parseLong(l.text())).orElse(control.adminRequestLimit()));
+                control = new ControlSettings(
+                        e.child("admin-request-limit").map(l -> Long.parseLong(l.text())).orElse(control.adminRequestLimit()),
+                        e.child("jmx-address").map(XmlElement::text),
+                        e.child("jmx-tls").map(t -> new ControlSettings.JmxTls(base.resolve(t.required("keystore")),
+                                base.resolve(t.required("password-file")))));
             } catch (IllegalArgumentException x) {
                 throw new InvalidConfig(e.problem(x.getMessage()).toString());
             }

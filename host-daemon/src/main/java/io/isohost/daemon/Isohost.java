@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
         commandListHeading = "%nVerbs:%n",
         subcommands = {CommandLine.HelpCommand.class, io.isohost.lb.LbCommand.class, io.isohost.cache.TriadMain.class},
         footerHeading = "%n",
-        footer = {"JMX: service:jmx:rmi:///jndi/rmi://127.0.0.1:7171/jmxrmi",
+        footer = {"JMX: service:jmx:rmi:///jndi/rmi://127.0.0.1:7171/jmxrmi, as a user of DATA/jmx.password",
                 "     beans isohost:type=ServiceContainer,name=* and isohost:type=ResourceDomain,container=*,resource=*",
                 "Run 'isohost VERB --help' for a verb's options."},
         exitCodeListHeading = "%nExit codes:%n",

@@ -51,7 +51,7 @@ class DaemonTest {
         daemon.containers().resources().registerCounted("rubis.tx");
         var c = daemon.containers().create(ContainerConfig.leaf("app-1",
                 ContainerPolicies.builder().rate("rubis.tx", 1000).build()));
-        try (var connector = JMXConnectorFactory.connect(new JMXServiceURL(daemon.jmxUrl()))) {
+        try (var connector = JmxClients.connect(daemon)) {
             var remote = connector.getMBeanServerConnection();
             var bean = new ObjectName("isohost:type=ResourceDomain,container=app-1,resource=rubis.tx");
             assertEquals(1000.0, remote.getAttribute(bean, "RateLimit"));

@@ -97,7 +97,7 @@ class OperatorQuotasTest {
         daemon = Daemon.start(s, MBeanServerFactory.newMBeanServer());
         daemon.services().submit(service("shop", 100));
         admin("PUT", "/api/containers/shop-1/quota", "{\"resource\": \"shop.tx\", \"rate\": 20}");
-        try (var jmx = JMXConnectorFactory.connect(new JMXServiceURL(daemon.jmxUrl()))) {
+        try (var jmx = JmxClients.connect(daemon)) {
             jmx.getMBeanServerConnection().setAttribute(new ObjectName("isohost:type=ResourceDomain,container=shop-1,resource=cpu-time"),
                     new Attribute("CpuShare", 0.25));
         }
@@ -155,7 +155,7 @@ class OperatorQuotasTest {
         daemon.services().submit(service("shop", 100));
         var bean = new ObjectName("isohost:type=ResourceDomain,container=shop-1,resource=cpu-time");
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (var jmx = JMXConnectorFactory.connect(new JMXServiceURL(daemon.jmxUrl()))) {
+        try (var jmx = JmxClients.connect(daemon)) {
             var remote = jmx.getMBeanServerConnection();
             Future<?> viaJmx = pool.submit(() -> {
                 for (int i = 0; i < 100; i++) {

@@ -3,10 +3,7 @@ package io.isohost.daemon.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /** The admin API's bearer token: made on first start, kept (owner-readable only) in the data directory. */
 public final class AdminToken {
@@ -20,18 +17,8 @@ public final class AdminToken {
         if (Files.exists(file)) {
             return Files.readString(file).strip();
         }
-        Files.createDirectories(dataDirectory);
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        String token = HexFormat.of().formatHex(bytes);
-        Path tmp = dataDirectory.resolve(FILE + ".tmp");
-        Files.writeString(tmp, token + "\n");
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        String token = OwnerOnlyFile.secret(24);
+        OwnerOnlyFile.write(file, token + "\n");
         return token;
     }
 
