@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The triad cache side by side with Redis on loopback (issue 6's figures).
+# The triad cache side by side with Redis on loopback.
 #   bench/cache/run.sh [--quick]   local hit, remote get, put with the synchronous backup, 8-thread throughput, failover
 #   bench/cache/run.sh --cpu       after the warm-up, 20,000 puts from one thread: CPU per put by process and thread (/proc), no results written
 #   bench/cache/run.sh --fault     the fault test's long form: 100 runs of SIGKILL and restart under concurrent writers

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 3's figures: submit → serving for a RUBiS-sized descriptor, and hot swaps under load.
+# Deployment figures: submit → serving for a RUBiS-sized descriptor, and hot swaps under load.
 # Usage: bench/deploy/run.sh [--quick]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"

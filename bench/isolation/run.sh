@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 2's figures: container start, 1,000 idle isolates, rate and CPU-share accuracy, consume cost.
+# Isolation figures: container start, 1,000 idle isolates, rate and CPU-share accuracy, consume cost.
 # Usage: bench/isolation/run.sh [--quick]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"

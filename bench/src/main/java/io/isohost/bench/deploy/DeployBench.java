@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Issue 3's figures: from submit to every component serving for a RUBiS-sized descriptor (an
+ * Deployment figures: from submit to every component serving for a RUBiS-sized descriptor (an
  * application server with 20 embedded servlets), and hot swaps of the generator under continuous
  * load (failed requests, time to the new deployment). Writes bench/results/deploy.{json,md}.
  */

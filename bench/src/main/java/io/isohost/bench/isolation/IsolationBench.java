@@ -32,7 +32,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Issue 2's figures: container + isolate + first reply, 1,000 idle isolates, rate accuracy, CPU-share
+ * Isolation figures: container + isolate + first reply, 1,000 idle isolates, rate accuracy, CPU-share
  * accuracy and the cost of consume. Writes bench/results/isolation.{json,md}.
  */
 public final class IsolationBench {

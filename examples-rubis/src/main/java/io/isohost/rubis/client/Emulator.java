@@ -14,7 +14,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The RUBiS client emulator: N emulated users, each a virtual thread running a {@link UserSession}
- * with TPC-W think times, through an up-ramp, a measurement window and a down-ramp (facts §6).
+ * with TPC-W think times, through an up-ramp, a measurement window and a down-ramp, as the original RUBiS
+ * {@code ClientEmulator} runs them.
  *
  * <p>Command line: {@code --url BASE --mix browsing|bidding --clients N --duration D [--up-ramp D]
  * [--down-ramp D] [--think-ms MS] [--scale S] [--seed N] [--out DIR]}; see {@link #usage()}.

@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The plain substring parsing the RUBiS emulator applies to the last page (facts §6.5): item ids from
+ * The plain substring parsing the RUBiS emulator applies to the last page, as the original {@code UserSession}
+ * reads it: item ids from
  * {@code itemId=}, page numbers from {@code &page=}, the first {@code userId=}, the comment target
  * from {@code name=to value=} or {@code to=}, the hidden inputs {@code name=maxQty value=} and
  * {@code name=minBid value=}, and {@code <IMG SRC="...">} images.

@@ -2,7 +2,7 @@ package io.isohost.rubis.client;
 
 /**
  * The 27 interaction states of the RUBiS emulator, in the order of the transition matrices' rows
- * and columns (facts §2.1). The two pseudo-states Back and End of Session are matrix rows 27 and 28
+ * and columns. The two pseudo-states Back and End of Session are matrix rows 27 and 28
  * only; they are not pages and have no constant here (see {@link TransitionTable#BACK} and
  * {@link TransitionTable#END}).
  */

@@ -7,14 +7,15 @@ import java.util.Map;
 /**
  * A RUBiS transition matrix: for each of the 27 page states (the FROM state), the raw probability of
  * each of the 29 rows (27 page states, then {@link #BACK}, then {@link #END}), exactly as typed in
- * the original spreadsheets (facts §7.1 and §7.2).
+ * the transition tables shipped with RUBiS ({@code default_transitions_7} and
+ * {@code browse_only_transitions_7}).
  *
  * <p>The next state is drawn as the original emulator does: a uniform {@code u} in [0,1) is compared
  * with the running sum of the FROM state's probabilities, walking the rows in file order; the first
  * row whose running sum exceeds {@code u} wins. A column that sums to less than 1 leaves its
  * leftover mass to "request the same page again" ({@link #STAY}); a column that sums to more than 1
  * truncates its bottom rows. The raw values are kept unnormalised on purpose, so the effective mix
- * is the published one (facts §7.3).
+ * is the one the original emulator produces (the percentages are in {@code TransitionTableTest}).
  */
 public final class TransitionTable {
 
@@ -115,7 +116,7 @@ public final class TransitionTable {
         return "TransitionTable[" + name + "]";
     }
 
-    // ---- the two shipped tables, as raw per-FROM-state lists in file row order (facts §7.1, §7.2)
+    // ---- the two shipped tables, as raw per-FROM-state lists in file row order
 
     private static final String[] BIDDING_SPEC = {
         /* Home */ "Register 0.07, Browse 0.7, Sell 0.05, AboutMe(authForm) 0.15",

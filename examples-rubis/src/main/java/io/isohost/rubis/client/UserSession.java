@@ -14,7 +14,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * One emulated user: the RUBiS state machine driven by a {@link TransitionTable}, building each
- * request from the last page it received (facts §6.4–§6.6). Each {@link #step()} is one step of the
+ * request from the last page it received, as the original RUBiS client's
+ * {@code edu.rice.rubis.client.UserSession} does. Each {@link #step()} is one step of the
  * state machine; the caller spends one think time after each step.
  *
  * <ul>
@@ -257,7 +258,7 @@ final class UserSession {
         }
     }
 
-    // ---- building each request (facts §2.1 and §6.5)
+    // ---- building each request (the original UserSession's computeURLFromState)
 
     /** The path and query for state {@code s}, built from the last page {@code last}. */
     String urlFor(State s, String last) {

@@ -13,7 +13,7 @@ import java.util.function.LongConsumer;
 
 /**
  * Fills an empty RUBiS database in bulk: batched inserts over one connection, committed every few
- * thousand rows, in the proportions of RUBiS's generator (facts/rubis.md §5):
+ * thousand rows, in the proportions of RUBiS's own generator (the original client's {@code InitDB}):
  * <ul>
  *   <li>users {@code user<i>}/{@code password<i>}, region round-robin;</li>
  *   <li>active items per category from eBay's counts, closed items in {@code old_items};</li>

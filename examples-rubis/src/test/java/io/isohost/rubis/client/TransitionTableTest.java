@@ -72,9 +72,9 @@ class TransitionTableTest {
         }
     }
 
-    // ---- (a) the interaction mix of a long seeded run matches facts §7.3
+    // ---- (a) the interaction mix of a long seeded run matches the original emulator's
 
-    /** Facts §7.3, percent of real page requests; BrowseCategories is the servlet's three uses together. */
+    /** The original emulator's mix with these tables, percent of real page requests; BrowseCategories is the servlet's three uses together. */
     private static Map<State, Double> expected(Mix mix) {
         Map<State, Double> m = new EnumMap<>(State.class);
         boolean bid = mix == Mix.BIDDING;
@@ -144,7 +144,7 @@ class TransitionTableTest {
         }
         assertTrue(ok, mix + " mix:\n" + report);
         assertEquals(0, stats.totalErrors());
-        // the original's counting adds the Back and End-of-Session pseudo-steps (facts §6.6)
+        // the original's counting adds the Back and End-of-Session pseudo-steps
         PhaseResult r = stats.result(Phase.MEASUREMENT, 1);
         double ratio = (double) r.originalCount() / r.pageRequests();
         assertEquals(mix == Mix.BIDDING ? 1.15 : 1.375, ratio, 0.03, mix + " count ratio");
