@@ -1,5 +1,6 @@
 package io.isohost.lb;
 
+import io.isohost.testing.TestBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static io.isohost.lb.TestEndpoints.endpoint;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -39,7 +41,7 @@ class ForwardingHeadersTest {
     private void start(BalancerConfig config) throws Exception {
         backend = new TestBackend("echo");
         lb = LoadBalancer.start("127.0.0.1", 0, config.withWarmup(Duration.ZERO));
-        lb.replaceRoutes(List.of(new Route(new RouteKey("shop", "echo"), List.of("/*"), List.of(backend.endpoint()))));
+        lb.replaceRoutes(List.of(new Route(new RouteKey("shop", "echo"), List.of("/*"), List.of(endpoint(backend)))));
     }
 
     /** One request on a raw connection, so that every header (Host included) is the test's; the answer's head and body. */

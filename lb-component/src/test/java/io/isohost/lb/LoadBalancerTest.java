@@ -1,5 +1,7 @@
 package io.isohost.lb;
 
+import io.isohost.testing.TestBackend;
+import io.isohost.testing.Waits;
 import io.isohost.lb.internal.LimitController;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static io.isohost.lb.TestEndpoints.endpoint;
 import static org.junit.jupiter.api.Assertions.*;
 
 class LoadBalancerTest {
@@ -70,7 +73,7 @@ class LoadBalancerTest {
     }
 
     private static Route route(String component, String pattern, TestBackend... bs) {
-        return new Route(key(component), List.of(pattern), List.of(bs).stream().map(TestBackend::endpoint).toList());
+        return new Route(key(component), List.of(pattern), List.of(bs).stream().map(TestEndpoints::endpoint).toList());
     }
 
     @Test
@@ -93,8 +96,8 @@ class LoadBalancerTest {
         var rice = backend("rice-1");
         // the same servlet (name and class) in two services: two routes, each on its own URL space
         start(BalancerConfig.defaults(),
-                new Route(new RouteKey("acme-shop", "Hello"), List.of("/acme/*"), List.of(acme.endpoint()), "acme"),
-                new Route(new RouteKey("rice-shop", "Hello"), List.of("/rice/*"), List.of(rice.endpoint()), "rice"));
+                new Route(new RouteKey("acme-shop", "Hello"), List.of("/acme/*"), List.of(endpoint(acme)), "acme"),
+                new Route(new RouteKey("rice-shop", "Hello"), List.of("/rice/*"), List.of(endpoint(rice)), "rice"));
         for (int i = 0; i < 5; i++) {
             assertEquals("acme-1 /acme/hello", get("/acme/hello").body());
             assertEquals("rice-1 /rice/hello", get("/rice/hello").body());
@@ -115,9 +118,7 @@ class LoadBalancerTest {
         leaving.hold = new CountDownLatch(1);
         start(BalancerConfig.defaults().withStrategy(Strategy.GREEN), route("c", "/*", leaving, staying));
         var inFlight = CompletableFuture.supplyAsync(() -> get("/slow"), clients);
-        while (leaving.arrived.get() < 1) {
-            Thread.sleep(10);
-        }
+        Waits.await("1 request(s) arrived at leaving").until(() -> leaving.arrived.get() >= 1);
         var drained = lb.drain(leaving.uri(), Duration.ofSeconds(60));
         for (int i = 0; i < 5; i++) {
             assertEquals("staying /new", get("/new", "Cookie", "JSESSIONID=s1.leaving").body(),
@@ -135,9 +136,7 @@ class LoadBalancerTest {
         assertTrue(lb.drain(staying.uri(), Duration.ofSeconds(1)).get(60, TimeUnit.SECONDS), "an idle endpoint drains at once");
         // the route's only endpoint is being drained (its container changing): a request waits for the next table
         var waiting = CompletableFuture.supplyAsync(() -> get("/back"), clients);
-        for (int i = 0; i < 3000 && lb.queued(key("c")) < 1; i++) {
-            Thread.sleep(10);
-        }
+        Waits.await("1 request(s) queued for c").until(() -> lb.queued(key("c")) >= 1);
         assertEquals(1, lb.queued(key("c")), "queued, not refused");
         lb.replaceRoutes(List.of(route("c", "/*", staying)));
         assertEquals("staying /back", waiting.get(60, TimeUnit.SECONDS).body(), "listed again, a drained endpoint takes requests");
@@ -164,7 +163,7 @@ class LoadBalancerTest {
         var light = backend("light");
         var heavy = backend("heavy");
         start(BalancerConfig.defaults().withStrategy(Strategy.ROUND_ROBIN),
-                new Route(key("c"), List.of("/*"), List.of(light.endpoint(100), heavy.endpoint(300))));
+                new Route(key("c"), List.of("/*"), List.of(endpoint(light, 100), endpoint(heavy, 300))));
         for (int i = 0; i < 40; i++) {
             assertEquals(200, get("/x").statusCode());
         }
@@ -179,10 +178,13 @@ class LoadBalancerTest {
         busy.hold = new CountDownLatch(1);
         start(BalancerConfig.defaults().withStrategy(Strategy.SERVER_LOAD), route("c", "/*", busy, idle));
         List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
-        while (busy.arrived.get() < 3) {
+        Waits.await("3 requests held at the busy backend").until(() -> {
+            if (busy.arrived.get() >= 3) {
+                return true;
+            }
             held.add(CompletableFuture.supplyAsync(() -> get("/slow"), clients));
-            Thread.sleep(20);
-        }
+            return false;
+        });
         // every new request is answered by the idle backend (slow ones still on their way may land there too)
         for (int i = 0; i < 10; i++) {
             assertEquals("idle /fast", get("/fast").body());
@@ -228,14 +230,10 @@ class LoadBalancerTest {
         start(BalancerConfig.defaults().withLimits(1, 1, 1).withQueue(2, Duration.ofSeconds(60)), route("c", "/*", slow));
         List<CompletableFuture<HttpResponse<String>>> admitted = new ArrayList<>();
         admitted.add(CompletableFuture.supplyAsync(() -> get("/1"), clients));
-        while (slow.arrived.get() < 1) {
-            Thread.sleep(10);
-        }
+        Waits.await("1 request(s) arrived at slow").until(() -> slow.arrived.get() >= 1);
         admitted.add(CompletableFuture.supplyAsync(() -> get("/2"), clients));
         admitted.add(CompletableFuture.supplyAsync(() -> get("/3"), clients));
-        for (int i = 0; i < 3000 && lb.queued(key("c")) < 2; i++) {
-            Thread.sleep(10);
-        }
+        Waits.await("2 request(s) queued for c").until(() -> lb.queued(key("c")) >= 2);
         assertEquals(2, lb.queued(key("c")), "two requests wait in the queue");
         var refused = get("/4");
         assertEquals(503, refused.statusCode());
@@ -255,20 +253,16 @@ class LoadBalancerTest {
         // one request at a time reaches the backend; 4 may wait, 2 of them guaranteed to each tenant
         start(BalancerConfig.defaults().withLimits(1, 1, 1).withQueue(4, Duration.ofSeconds(60))
                         .withTenantQueueShares(java.util.Map.of("acme", 0.5, "rice", 0.5)),
-                new Route(key("shop"), List.of("/shop/*"), List.of(slow.endpoint()), "acme"),
-                new Route(key("auction"), List.of("/auction/*"), List.of(slow.endpoint()), "rice"));
+                new Route(key("shop"), List.of("/shop/*"), List.of(endpoint(slow)), "acme"),
+                new Route(key("auction"), List.of("/auction/*"), List.of(endpoint(slow)), "rice"));
         List<CompletableFuture<HttpResponse<String>>> admitted = new ArrayList<>();
         admitted.add(CompletableFuture.supplyAsync(() -> get("/shop/0"), clients));
-        while (slow.arrived.get() < 1) {
-            Thread.sleep(10);
-        }
+        Waits.await("1 request(s) arrived at slow").until(() -> slow.arrived.get() >= 1);
         for (int i = 1; i <= 2; i++) {
             String path = "/shop/" + i;
             admitted.add(CompletableFuture.supplyAsync(() -> get(path), clients));
         }
-        for (int i = 0; i < 3000 && lb.queued(key("shop")) < 2; i++) {
-            Thread.sleep(10);
-        }
+        Waits.await("2 request(s) queued for shop").until(() -> lb.queued(key("shop")) >= 2);
         var flood = get("/shop/3");
         assertEquals(503, flood.statusCode(), "acme is over its share and the rest is held for rice");
         assertTrue(flood.body().contains("share"), flood.body());
@@ -276,9 +270,7 @@ class LoadBalancerTest {
             String path = "/auction/" + i;
             admitted.add(CompletableFuture.supplyAsync(() -> get(path), clients));
         }
-        for (int i = 0; i < 3000 && lb.queued(key("auction")) < 2; i++) {
-            Thread.sleep(10);
-        }
+        Waits.await("2 request(s) queued for auction").until(() -> lb.queued(key("auction")) >= 2);
         assertEquals(2, lb.queued(key("auction")), "rice still gets its guaranteed places");
         slow.hold.countDown();
         for (var f : admitted) {
@@ -348,18 +340,16 @@ class LoadBalancerTest {
         var dead = new Endpoint(URI.create("http://127.0.0.1:" + deadPort + "/"), "dead");
         lb = LoadBalancer.start("127.0.0.1", 0, BalancerConfig.defaults().withStrategy(Strategy.ROUND_ROBIN)
                 .withRecovery(2, Duration.ofMillis(300)).withWarmup(Duration.ZERO));
-        lb.replaceRoutes(List.of(new Route(key("c"), List.of("/*"), List.of(live.endpoint(), dead))));
+        lb.replaceRoutes(List.of(new Route(key("c"), List.of("/*"), List.of(endpoint(live), dead))));
         for (int i = 0; i < 10; i++) {
             assertEquals("live /x", get("/x").body(), "a connect failure is retried on another backend");
         }
         var revived = new TestBackend("dead", deadPort);
         closing.add(revived);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (revived.requests.get() == 0 && System.nanoTime() < deadline) {
+        Waits.await("the recovered backend gets traffic again").until(() -> {
             assertEquals(200, get("/x").statusCode());
-            Thread.sleep(20);
-        }
-        assertTrue(revived.requests.get() > 0, "the recovered backend gets traffic again");
+            return revived.requests.get() > 0;
+        });
     }
 
     @Test
@@ -383,7 +373,7 @@ class LoadBalancerTest {
             // green: every request tries the first backend first; ejection is kept out of the way
             lb = LoadBalancer.start("127.0.0.1", 0, BalancerConfig.defaults().withStrategy(Strategy.GREEN)
                     .withRecovery(100, Duration.ofSeconds(1)).withWarmup(Duration.ZERO));
-            lb.replaceRoutes(List.of(new Route(key("c"), List.of("/*"), List.of(gone, good.endpoint()))));
+            lb.replaceRoutes(List.of(new Route(key("c"), List.of("/*"), List.of(gone, endpoint(good)))));
             assertEquals("good /item", get("/item").body(), "an idempotent request is retried on another backend");
             assertEquals(1, seen.get());
             var post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lb.port() + "/bid"))
@@ -398,7 +388,7 @@ class LoadBalancerTest {
             refusingPort = probe.getLocalPort();
         }
         lb.replaceRoutes(List.of(new Route(key("c"), List.of("/*"),
-                List.of(new Endpoint(URI.create("http://127.0.0.1:" + refusingPort + "/"), "refusing"), good.endpoint()))));
+                List.of(new Endpoint(URI.create("http://127.0.0.1:" + refusingPort + "/"), "refusing"), endpoint(good)))));
         var post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lb.port() + "/bid"))
                 .POST(HttpRequest.BodyPublishers.ofString("amount=13")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals("good /bid amount=13", post.body());

@@ -4,16 +4,11 @@ import io.isohost.lb.BalancerConfig;
 import io.isohost.lb.Endpoint;
 import io.isohost.lb.Route;
 import io.isohost.lb.RouteKey;
+import io.isohost.testing.TestBackend;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * upgrade that changes what they rely on fails here (or fails to compile {@link JettyInternals}).
  */
 class JettyInternalsTest {
-    private Server backend;
+    private TestBackend backend;
     private Server balancer;
 
     @AfterEach
@@ -45,24 +39,13 @@ class JettyInternalsTest {
             balancer.stop();
         }
         if (backend != null) {
-            backend.stop();
+            backend.close();
         }
     }
 
     /** The balancer as LoadBalancer wires it: one listener whose selector carries both sides, the resuming pool. */
     private JettyInternals.Listener start(JettyInternals.ServerThreadPool pool) throws Exception {
-        backend = new Server();
-        var backendConnector = new ServerConnector(backend);
-        backendConnector.setHost("127.0.0.1");
-        backend.addConnector(backendConnector);
-        backend.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) {
-                Content.Sink.write(response, true, "ok", callback);
-                return true;
-            }
-        });
-        backend.start();
+        backend = new TestBackend("b");
 
         balancer = new Server(pool);
         var listen = new JettyInternals.Listener(balancer, 1);
@@ -79,7 +62,7 @@ class JettyInternalsTest {
         balancer.addBean(scheduler);
         balancer.start();
         dispatcher.replaceRoutes(List.of(new Route(new RouteKey("s", "all"), List.of("/*"),
-                List.of(new Endpoint(URI.create("http://127.0.0.1:" + backendConnector.getLocalPort() + "/"), "b")))));
+                List.of(new Endpoint(backend.uri(), backend.name())))));
         return listen;
     }
 
@@ -114,6 +97,6 @@ class JettyInternalsTest {
         }
         char[] body = new char[length];
         assertEquals(length, in.read(body, 0, length));
-        assertEquals("ok", new String(body));
+        assertEquals("b /x", new String(body));
     }
 }
