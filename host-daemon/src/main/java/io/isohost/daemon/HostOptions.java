@@ -1,6 +1,8 @@
 package io.isohost.daemon;
 
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 
@@ -16,8 +18,13 @@ final class HostOptions {
             description = "host configuration (XML, schema host-config.xsd; see docs/host-config.md)")
     Path config;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "data directory (default ./.isohost); holds the admin token")
+    @Option(names = "--data", paramLabel = "DIR", description = {"data directory; holds the admin token. Without it: "
+            + "$ISOHOST_DATA, the --config file's, ./.isohost if it exists, $XDG_STATE_HOME/isohost or ~/.isohost"})
     Path data;
+
+    /** The verb these options belong to; its parent is the {@link Isohost} that runs it. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec verb;
 
     @Option(names = "--admin-port", paramLabel = "N", description = "admin HTTP API port (default 7170)")
     Integer adminPort;
@@ -39,12 +46,26 @@ final class HostOptions {
         return file.withSettings(settings(file.settings()));
     }
 
+    /** The data directory as {@link DataDirectoryLookup} finds it. */
+    private Path dataDirectory(DaemonSettings fromFile) {
+        Isohost cli = (Isohost) verb.parent().userObject();
+        if (data != null) {
+            return data;
+        }
+        Path fromEnvironment = DataDirectoryLookup.fromEnvironment(cli.environment());
+        if (fromEnvironment != null) {
+            return fromEnvironment;
+        }
+        if (config != null && !fromFile.dataDirectory().equals(DaemonSettings.defaults().dataDirectory())) {
+            return fromFile.dataDirectory();
+        }
+        return DataDirectoryLookup.byDefault(cli.environment(), cli.workingDirectory());
+    }
+
     private DaemonSettings settings(DaemonSettings base) throws Isohost.UsageException {
         DaemonSettings s = base;
         try {
-            if (data != null) {
-                s = s.withDataDirectory(data);
-            }
+            s = s.withDataDirectory(dataDirectory(base));
             s = s.withPorts(adminPort == null ? s.adminPort() : adminPort, jmxPort == null ? s.jmxPort() : jmxPort)
                     .withRouterPort(routerPort == null ? s.routerPort() : routerPort);
             if (containerPorts != null) {

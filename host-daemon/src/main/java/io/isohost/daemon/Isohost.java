@@ -58,15 +58,25 @@ public final class Isohost implements Callable<Integer> {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean fromScript;
+    private final Map<String, String> environment;
+    private final Path workingDirectory;
 
     /**
-     * @param fromScript run by the {@code ./isohost} script, which runs {@code demo}, {@code rubis} and
-     *                   {@code bench} itself (they need the RUBiS example's class path, not in this jar)
+     * @param fromScript       run by the {@code ./isohost} script, which runs {@code demo}, {@code rubis} and
+     *                         {@code bench} itself (they need the RUBiS example's class path, not in this jar)
+     * @param environment      the process environment, where {@link DataDirectoryLookup} looks
+     * @param workingDirectory where {@code ./.isohost} is looked for
      */
-    Isohost(PrintStream out, PrintStream err, boolean fromScript) {
+    Isohost(PrintStream out, PrintStream err, boolean fromScript, Map<String, String> environment, Path workingDirectory) {
         this.out = out;
         this.err = err;
         this.fromScript = fromScript;
+        this.environment = environment;
+        this.workingDirectory = workingDirectory;
+    }
+
+    Isohost(PrintStream out, PrintStream err, boolean fromScript) {
+        this(out, err, fromScript, Map.of(), Path.of(""));
     }
 
     Isohost(PrintStream out, PrintStream err) {
@@ -74,7 +84,16 @@ public final class Isohost implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new Isohost(System.out, System.err, System.getenv(SCRIPT_VARIABLE) != null).run(args));
+        System.exit(new Isohost(System.out, System.err, System.getenv(SCRIPT_VARIABLE) != null, System.getenv(), Path.of(""))
+                .run(args));
+    }
+
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    Path workingDirectory() {
+        return workingDirectory;
     }
 
     /** Set by the {@code ./isohost} script for the jar it runs. */
@@ -82,7 +101,7 @@ public final class Isohost implements Callable<Integer> {
 
     /** Runs one command line and returns its exit code. */
     public int run(String... args) {
-        CommandLine cli = new CommandLine(new Isohost(out, err, fromScript));
+        CommandLine cli = new CommandLine(new Isohost(out, err, fromScript, environment, workingDirectory));
         if (fromScript) {
             cli.addSubcommand(new ScriptVerb.Demo()).addSubcommand(new ScriptVerb.Rubis()).addSubcommand(new ScriptVerb.Bench());
         }
@@ -136,8 +155,8 @@ public final class Isohost implements Callable<Integer> {
         }
         err.println(switch (e) {
             case HostConfig.InvalidConfig c -> "isohost: invalid configuration, nothing started:\n" + c.getMessage();
-            case NoSuchFileException n ->
-                    "isohost: no admin token at " + n.getFile() + "; is a host running with this --data directory?";
+            case NoSuchFileException n -> "isohost: no host found: no admin token at " + n.getFile()
+                    + "\n  (the data directory is " + DataDirectoryLookup.ORDER + ")";
             default -> "isohost: " + e.getMessage();
         });
         return switch (e) {

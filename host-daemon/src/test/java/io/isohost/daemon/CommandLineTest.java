@@ -92,6 +92,51 @@ class CommandLineTest {
         assertEquals(Isohost.USAGE, run("lb").status(), "lb needs --config");
     }
 
+    private Run runIn(Path workingDirectory, java.util.Map<String, String> env, String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int status = new Isohost(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false, env, workingDirectory).run(args);
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theDataDirectoryIsTheFlagThenTheVariableThenTheLocalOneThenTheUsers() throws Exception {
+        Path work = java.nio.file.Files.createDirectories(tmp.resolve("work"));
+        Path home = tmp.resolve("home");
+        Path flag = tmp.resolve("flag");
+        Path variable = tmp.resolve("variable");
+        var env = java.util.Map.of("HOME", home.toString());
+        Run userDefault = runIn(work, env, "status");
+        assertEquals(Isohost.NOT_RUNNING, userDefault.status());
+        assertTrue(userDefault.err().contains("no admin token at " + home.resolve(".isohost/admin.token")), userDefault.err());
+        assertTrue(userDefault.err().contains("$ISOHOST_DATA"), "says where it looks: " + userDefault.err());
+        Run xdg = runIn(work, java.util.Map.of("HOME", home.toString(), "XDG_STATE_HOME", tmp.resolve("state").toString()), "status");
+        assertTrue(xdg.err().contains(tmp.resolve("state/isohost/admin.token").toString()), xdg.err());
+        java.nio.file.Files.createDirectories(work.resolve(".isohost"));
+        assertTrue(runIn(work, env, "status").err().contains(work.resolve(".isohost/admin.token").toString()),
+                "./.isohost when it exists");
+        var withVariable = java.util.Map.of("HOME", home.toString(), "ISOHOST_DATA", variable.toString());
+        assertTrue(runIn(work, withVariable, "status").err().contains(variable.resolve("admin.token").toString()));
+        assertTrue(runIn(work, withVariable, "status", "--data", flag.toString()).err()
+                .contains(flag.resolve("admin.token").toString()), "the flag wins");
+    }
+
+    @Test
+    void aHostIsFoundFromAnotherDirectoryThroughTheVariable() throws Exception {
+        int first = io.isohost.testing.FreePorts.range(10);
+        DaemonSettings s = DaemonSettings.defaults().withDataDirectory(tmp.resolve("data"))
+                .withPorts(io.isohost.testing.FreePorts.port(), io.isohost.testing.FreePorts.port()).withRouterPort(0)
+                .withContainerPorts(first, first + 9);
+        try (Daemon daemon = Daemon.start(s, javax.management.MBeanServerFactory.newMBeanServer())) {
+            Run status = runIn(java.nio.file.Files.createDirectories(tmp.resolve("elsewhere")),
+                    java.util.Map.of("ISOHOST_DATA", s.dataDirectory().toString()),
+                    "status", "--admin-port", Integer.toString(s.adminPort()));
+            assertEquals(Isohost.OK, status.status(), status.err());
+            assertTrue(status.out().contains("isohost-generators"), status.out());
+        }
+    }
+
     @Test
     void aVerbWithNoHostExitsWithThree() {
         Run none = run("status", "--data", tmp.toString());
