@@ -1,5 +1,6 @@
 package io.isohost.rubis;
 
+import io.isohost.testing.FreePorts;
 import io.isohost.daemon.Daemon;
 import io.isohost.daemon.DaemonSettings;
 import io.isohost.rubis.db.DatabaseAccess;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.management.MBeanServerFactory;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,11 +34,8 @@ class RubisDeploymentIT {
     Daemon daemon;
     final HttpClient http = HttpClient.newHttpClient();
 
-    static int freePort() throws IOException {
-        try (var s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
+    /** A block of free ports: admin, JMX, router, the database, then 50 for containers. */
+    int ports;
 
     /** docs/examples/rubis.xml with this build's artifacts and a free database port. */
     static Path descriptor(Path dir, int dbPort, String generator) throws IOException {
@@ -54,9 +51,9 @@ class RubisDeploymentIT {
 
     @BeforeEach
     void start() throws Exception {
-        int first = freePort();
-        var settings = DaemonSettings.defaults().withDataDirectory(tmp.resolve("data")).withPorts(freePort(), freePort())
-                .withRouterPort(freePort()).withContainerPorts(first, first + 49);
+        ports = FreePorts.range(54);
+        var settings = DaemonSettings.defaults().withDataDirectory(tmp.resolve("data")).withPorts(ports, ports + 1)
+                .withRouterPort(ports + 2).withContainerPorts(ports + 4, ports + 53);
         daemon = Daemon.start(settings, MBeanServerFactory.newMBeanServer());
     }
 
@@ -84,7 +81,7 @@ class RubisDeploymentIT {
 
     @Test
     void theDescriptorDeploysAndServesThroughTheBalancer() throws Exception {
-        int dbPort = freePort();
+        int dbPort = ports + 3;
         var report = daemon.services().submit(descriptor(tmp, dbPort, "replicate-all"));
         assertTrue(report.containersCreated().contains("rubis-rubis-db"), "the database has a container of its own: " + report);
         assertTrue(report.containersCreated().contains("rubis-1"), report.toString());
@@ -111,7 +108,7 @@ class RubisDeploymentIT {
 
     @Test
     void perComponentPlacementSendsEachServletOnlyToItsContainers() throws Exception {
-        int dbPort = freePort();
+        int dbPort = ports + 3;
         daemon.services().submit(descriptor(tmp, dbPort, "per-component"));
         daemon.services().allocate("rubis", 3);
         load();

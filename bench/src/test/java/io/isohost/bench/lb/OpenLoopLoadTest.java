@@ -1,12 +1,6 @@
 package io.isohost.bench.lb;
 
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
+import io.isohost.testing.TestBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,12 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OpenLoopLoadTest {
-    private Server server;
+    private TestBackend server;
 
     @AfterEach
     void stop() throws Exception {
         if (server != null) {
-            server.stop();
+            server.close();
         }
     }
 
@@ -88,22 +82,9 @@ class OpenLoopLoadTest {
     }
 
     private int start(boolean close) throws Exception {
-        server = new Server();
-        var connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        server.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) {
-                if (close) {
-                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                }
-                response.write(true, ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)), callback);
-                return true;
-            }
-        });
-        server.start();
-        return connector.getLocalPort();
+        server = new TestBackend("backend");
+        server.closeConnections = close;
+        return server.port();
     }
 
     private static ByteBuffer buffer(String s) {

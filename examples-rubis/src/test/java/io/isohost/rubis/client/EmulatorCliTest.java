@@ -1,5 +1,6 @@
 package io.isohost.rubis.client;
 
+import io.isohost.testing.FreePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,10 +95,7 @@ class EmulatorCliTest {
 
     @Test
     void anUnreachableTargetExitsWithOne() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.port();
         Outcome o = run("--url", "http://127.0.0.1:" + port, "--duration", "1s", "--no-progress");
         assertEquals(Emulator.FAILED, o.status(), o.err());
         assertTrue(o.err().contains("cannot reach"), o.err());
