@@ -53,15 +53,7 @@ class DaemonLifecycleTest {
 
     private Host host(Path dir, List<String> resourceDefinitions, String triadServerId) throws IOException {
         int triadPort = FreePorts.port();
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("cluster.secret"), "a-cluster-secret-of-some-length");
-        Files.writeString(dir.resolve("triad.xml"), """
-                <triad xmlns="urn:isohost:triad:1" server="%s">
-                  <member id="a" address="127.0.0.1:%d" repository-port="0"/>
-                  <data-dir>triad-data</data-dir>
-                  <secret-file>cluster.secret</secret-file>
-                </triad>
-                """.formatted(triadServerId, triadPort));
+        TestHosts.oneMemberTriad(dir, triadServerId, triadPort, "");
         DaemonSettings s = TestHosts.settings(dir.resolve("data"));
         return new Host(new HostConfig(s, List.of(), resourceDefinitions, BalancerConfig.defaults(),
                 Optional.of(dir.resolve("triad.xml"))), triadPort);

@@ -25,15 +25,7 @@ class EmbeddedTriadTest {
     void theHostRunsItsTriadServerAndStopsItWithItself() throws Exception {
         int first = FreePorts.range(23); // the triad's port, the admin and JMX ports, 20 container ports
         int port = first;
-        Files.writeString(tmp.resolve("cluster.secret"), "a-cluster-secret-of-some-length");
-        Files.writeString(tmp.resolve("triad.xml"), """
-                <triad xmlns="urn:isohost:triad:1" server="a">
-                  <member id="a" address="127.0.0.1:%d" repository-port="0"/>
-                  <data-dir>triad-data</data-dir>
-                  <secret-file>cluster.secret</secret-file>
-                  <caches><cache name="objects" expire-timeout="1h"/></caches>
-                </triad>
-                """.formatted(port));
+        TestHosts.oneMemberTriad(tmp, "a", port, "<caches><cache name=\"objects\" expire-timeout=\"1h\"/></caches>");
         Files.writeString(tmp.resolve("host.xml"), """
                 <isohost xmlns="urn:isohost:host:1">
                   <server><data-directory>data</data-directory><admin-port>%d</admin-port><jmx-port>%d</jmx-port>

@@ -1,5 +1,6 @@
 package io.isohost.lb;
 
+import io.isohost.testing.FreePorts;
 import io.isohost.testing.TestBackend;
 import io.isohost.testing.Waits;
 import io.isohost.lb.internal.LimitController;
@@ -144,10 +145,7 @@ class LoadBalancerTest {
 
     @Test
     void aRouteWhoseBackendsAreAllDownIsRefusedAtOnce() throws Exception {
-        int deadPort;
-        try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            deadPort = probe.getLocalPort();
-        }
+        int deadPort = FreePorts.port(); // nothing listens there
         lb = LoadBalancer.start("127.0.0.1", 0, BalancerConfig.defaults().withRecovery(1, Duration.ofSeconds(60))
                 .withQueue(16, Duration.ofSeconds(60)).withWarmup(Duration.ZERO));
         lb.replaceRoutes(List.of(new Route(key("c"), List.of("/*"),
@@ -333,10 +331,7 @@ class LoadBalancerTest {
     @Test
     void aDeadBackendIsRetriedAroundEjectedAndTakenBackWhenItRecovers() throws Exception {
         var live = backend("live");
-        int deadPort;
-        try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            deadPort = probe.getLocalPort();
-        }
+        int deadPort = FreePorts.port(); // nothing listens there
         var dead = new Endpoint(URI.create("http://127.0.0.1:" + deadPort + "/"), "dead");
         lb = LoadBalancer.start("127.0.0.1", 0, BalancerConfig.defaults().withStrategy(Strategy.ROUND_ROBIN)
                 .withRecovery(2, Duration.ofMillis(300)).withWarmup(Duration.ZERO));
@@ -383,10 +378,7 @@ class LoadBalancerTest {
             assertEquals(0, good.requests.get() - 1, "the POST did not reach the other backend");
         }
         // a backend that refuses connections was sent nothing: even a POST moves on
-        int refusingPort;
-        try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            refusingPort = probe.getLocalPort();
-        }
+        int refusingPort = FreePorts.port(); // nothing listens there
         lb.replaceRoutes(List.of(new Route(key("c"), List.of("/*"),
                 List.of(new Endpoint(URI.create("http://127.0.0.1:" + refusingPort + "/"), "refusing"), endpoint(good)))));
         var post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lb.port() + "/bid"))
