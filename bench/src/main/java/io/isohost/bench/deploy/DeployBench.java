@@ -49,6 +49,11 @@ public final class DeployBench {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
+        if (List.of(args).contains("--rubis-only")) { // the RUBiS case alone, printed, not written to bench/results
+            int swaps = List.of(args).contains("--no-swaps") ? 0 : quick ? 6 : 20;
+            System.out.println(rubisSwaps(quick, swaps));
+            System.exit(0);
+        }
         int rounds = quick ? 3 : 10;
         int swaps = quick ? 4 : 20;
         Path work = Files.createTempDirectory("deploy-bench");
@@ -117,7 +122,7 @@ public final class DeployBench {
             swap.put("time_to_new_deployment_ms", Results.stats(swapMs));
             results.put("hot_swap", swap);
         }
-        results.put("rubis_swaps", rubisSwaps(quick));
+        results.put("rubis_swaps", rubisSwaps(quick, quick ? 6 : 20));
         write(results, rounds, swaps);
         System.exit(0);
     }
@@ -128,8 +133,7 @@ public final class DeployBench {
      * emulator asked for through the balancer, and how many failed. rubis.tx is not rate-limited here,
      * so that every error is the swap's.
      */
-    private static Map<String, Object> rubisSwaps(boolean quick) throws Exception {
-        int swaps = quick ? 6 : 20;
+    private static Map<String, Object> rubisSwaps(boolean quick, int swaps) throws Exception {
         double scale = 0.01;
         Map<String, Object> out = new LinkedHashMap<>();
         try (var host = RubisBench.start("replicate-all", 0, 2, scale)) {
@@ -174,7 +178,8 @@ public final class DeployBench {
             out.put("all_changes_under_load", doneUnderLoad);
             out.put("interactions", pages);
             out.put("failed_interactions", errors);
-            out.put("change_ms", Results.stats(changeMs));
+            out.put("change_ms", changeMs.isEmpty() ? Map.of() : Results.stats(changeMs));
+            System.err.println(r.toMarkdown());
         }
         return out;
     }

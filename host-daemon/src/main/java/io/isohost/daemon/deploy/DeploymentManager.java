@@ -33,9 +33,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>
  * No request fails because of an apply: what is new starts and serves before the balancer routes
  * to it; a container leaving is taken out of the balancer's routes and drained (its requests in
- * flight finish, up to the drain timeout) before it stops; a container whose isolates change is
- * drained the same way, one at a time, while the others serve; a container or isolate that stays
- * as it was is not touched.
+ * flight finish, up to the drain timeout) before it stops; containers whose isolates change are
+ * drained the same way while the others serve, changed, and routed again; a container or isolate
+ * that stays as it was is not touched.
  */
 public final class DeploymentManager implements QuotaKeeper {
     private static final Logger log = LoggerFactory.getLogger(DeploymentManager.class);
@@ -169,32 +169,43 @@ public final class DeploymentManager implements QuotaKeeper {
                 failures.add("container '" + t.name() + "': " + e.getMessage());
             }
         }
+        // containers leaving keep serving what they serve until every container that stays has changed
+        List<ContainerTarget> leaving = current.containers().stream().filter(t -> !wanted.containsKey(t.name())).toList();
+        List<ContainerTarget> serving = new ArrayList<>(target.containers());
+        serving.addAll(leaving);
         current = target;
-        // 2. route to what serves now; containers leaving get nothing new
-        publishRoutes();
+        // 2. route to what serves now: the new containers join
+        publishRoutes(serving);
 
-        // 3. containers leaving: drained together, then stopped
-        List<ServiceContainer> leaving = host.containers().stream()
-                .filter(c -> !wanted.containsKey(c.name()) && managed(c.name())).toList();
-        drain(leaving);
-        for (ServiceContainer c : leaving) {
-            host.destroy(c.name(), grace);
-            destroyed.add(c.name());
+        // 3. containers whose isolates change: drained together (a request for a route only they serve
+        //    waits in the balancer's queue meanwhile), changed, then routed again in one table, so that
+        //    a route moving from one of them to another is never without a host in between
+        if (!changing.isEmpty()) {
+            drain(changing.stream().flatMap(t -> host.container(t.name()).stream()).toList());
+            for (ContainerTarget t : changing) {
+                host.container(t.name()).ifPresent(c -> {
+                    for (Isolate iso : c.isolates()) {
+                        if (!t.components().contains(iso.spec())) {
+                            c.uninstall(iso.spec().name(), grace);
+                            stopped.add(iso.id());
+                        }
+                    }
+                    install(c, t, started, failures);
+                });
+            }
+            publishRoutes(serving);
         }
 
-        // 4. containers whose isolates change: one at a time, drained, changed, routed again
-        for (ContainerTarget t : changing) {
-            host.container(t.name()).ifPresent(c -> {
-                drain(List.of(c));
-                for (Isolate iso : c.isolates()) {
-                    if (!t.components().contains(iso.spec())) {
-                        c.uninstall(iso.spec().name(), grace);
-                        stopped.add(iso.id());
-                    }
-                }
-                install(c, t, started, failures);
-                publishRoutes();
-            });
+        // 4. containers leaving: out of the routes, drained together, then stopped
+        List<ServiceContainer> gone = host.containers().stream()
+                .filter(c -> !wanted.containsKey(c.name()) && managed(c.name())).toList();
+        if (!gone.isEmpty()) {
+            publishRoutes(target.containers());
+            drain(gone);
+            for (ServiceContainer c : gone) {
+                host.destroy(c.name(), grace);
+                destroyed.add(c.name());
+            }
         }
         var report = new ApplyReport(target.version(), created, destroyed, retuned, started, stopped,
                 (System.nanoTime() - t0) / 1_000_000);
@@ -246,15 +257,15 @@ public final class DeploymentManager implements QuotaKeeper {
     }
 
     /**
-     * Tells the balancer where each route can be reached now: the running isolates of the current
-     * target's containers, each as the spec it runs (a container not yet changed still serves its
+     * Tells the balancer where each route can be reached now: the running isolates of
+     * {@code containers}, each as the spec it runs (a container not yet changed still serves its
      * old components). One route per servlet of a service, so that an application server's embedded
      * components are routed, balanced and measured each on its own, and no two services share a route.
      */
-    private void publishRoutes() {
+    private void publishRoutes(List<ContainerTarget> containers) {
         Map<RouteKey, List<Endpoint>> endpoints = new LinkedHashMap<>();
         Map<RouteKey, List<String>> patterns = new LinkedHashMap<>();
-        for (ContainerTarget t : current.containers()) {
+        for (ContainerTarget t : containers) {
             Optional<ServiceContainer> c = host.container(t.name());
             if (c.isEmpty() || c.get().endpoint().isEmpty()) {
                 continue;
