@@ -3,7 +3,7 @@
 #   bench/lb/run.sh [--quick]
 # Installs nginx, haproxy and wrk from Debian if missing. Every load is bounded in time.
 # Writes bench/results/lb.json and bench/results/lb.md.
-# As the fact sheet's fair side-by-side on one 2-core machine asks: the proxy under test runs on CPU 1,
+# A fair side-by-side on one 2-core machine: the proxy under test runs on CPU 1,
 # the load generators and the backend on CPU 0, so a proxy's latency is its own and not the share of
 # a core it takes from the generator; the p99 point runs seven rounds in rotated order (median).
 set -euo pipefail
@@ -147,7 +147,7 @@ t = wrk["isohost"] / wrk["nginx"]
 p = p99["isohost"]["p99_ms"] / max(p99["nginx"]["p99_ms"], 1e-9)
 pa = p99["isohost"]["p99_all_ms"] / max(p99["nginx"]["p99_all_ms"], 1e-9)
 md = [f"# Load balancer vs nginx and HAProxy ({doc['date']}, {doc['cores']} cores, one run, {secs} s per point)", "",
-      "One 2-core machine over loopback: the proxy under test on CPU 1, the load generators and the backend on CPU 0 (the fact sheet's fair side-by-side); ratios matter more than absolute numbers.", "",
+      "One 2-core machine over loopback: the proxy under test on CPU 1, the load generators and the backend on CPU 0, so a proxy's latency is its own; ratios matter more than absolute numbers.", "",
       "| figure | goal | nginx | HAProxy | isohost | ratio | |", "|---|---|---|---|---|---|---|",
       f"| closed loop (wrk -t2 -c64), req/s | ≥ 0.9× nginx | {wrk['nginx']:.0f} | {wrk['haproxy']:.0f} | {wrk['isohost']:.0f} | {t:.2f}× | {ok(t >= 0.9)} |",
       f"| p99 at 70% of nginx's max ({p99['nginx']['rounds'][0]['rate']:.0f}/s), open loop, median of {len(p99['nginx']['rounds'])}, ms | ≤ 1.2× nginx | {p99['nginx']['p99_ms']:.2f} | {p99['haproxy']['p99_ms']:.2f} | {p99['isohost']['p99_ms']:.2f} | {p:.2f}× | {ok(p <= 1.2)} |",
