@@ -13,13 +13,15 @@ import java.net.URI;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A real Jetty HTTP server on loopback for tests of what talks to backends (the balancer, load
  * generators). It answers {@code NAME PATH} (and the request body, if any), or at {@code /headers}
  * the request headers it received, one {@code name: value} a line, with a response that names a
- * hop-by-hop header ({@code Connection: X-Hop}) for a proxy to drop. It counts requests, can hold
- * them until {@link #hold} is counted down, and can close every connection after its answer.
+ * hop-by-hop header ({@code Connection: X-Hop}) for a proxy to drop, or, with {@link #pages}, the
+ * page a test makes for the path. It counts requests, can hold them until {@link #hold} is counted
+ * down, and can close every connection after its answer.
  */
 public final class TestBackend implements AutoCloseable {
     private final String name;
@@ -31,6 +33,8 @@ public final class TestBackend implements AutoCloseable {
     public volatile CountDownLatch hold;
     /** When set, every answer closes its connection. */
     public volatile boolean closeConnections;
+    /** When set, the body of every answer but {@code /headers}'s, from the request's path (a fake application's pages). */
+    public volatile Function<String, String> pages;
     private final Server server;
 
     /** A backend on {@code port} (0: any free one). */
@@ -64,6 +68,12 @@ public final class TestBackend implements AutoCloseable {
                     return true;
                 }
                 String body = Content.Source.asString(request);
+                Function<String, String> p = pages;
+                if (p != null) {
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html");
+                    Content.Sink.write(response, true, p.apply(path), callback);
+                    return true;
+                }
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
                 Content.Sink.write(response, true, name + " " + path + (body.isEmpty() ? "" : " " + body), callback);
                 return true;

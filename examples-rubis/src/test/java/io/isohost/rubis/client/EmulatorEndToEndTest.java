@@ -5,17 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
+import io.isohost.testing.TestBackend;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,39 +21,27 @@ import org.junit.jupiter.api.io.TempDir;
 /** Runs the emulator over real HTTP against a tiny loopback server serving marker pages. */
 class EmulatorEndToEndTest {
 
-    private HttpServer server;
-    private ExecutorService executor;
+    private TestBackend server;
     private final AtomicLong pages = new AtomicLong();
     private final AtomicLong images = new AtomicLong();
     private String url;
 
     @BeforeEach
     void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        executor = Executors.newVirtualThreadPerTaskExecutor();
-        server.setExecutor(executor);
-        server.createContext("/", exchange -> {
-            byte[] body;
-            if (exchange.getRequestURI().getPath().endsWith(".gif")) {
+        server = new TestBackend("rubis");
+        server.pages = path -> {
+            if (path.endsWith(".gif")) {
                 images.incrementAndGet();
-                body = new byte[] {'G', 'I', 'F'};
-            } else {
-                body = (TestPages.markerPage(pages.incrementAndGet()) + "<IMG SRC=\"/rubis/logo.gif\">")
-                        .getBytes(StandardCharsets.UTF_8);
+                return "GIF";
             }
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
-        url = "http://127.0.0.1:" + server.getAddress().getPort();
+            return TestPages.markerPage(pages.incrementAndGet()) + "<IMG SRC=\"/rubis/logo.gif\">";
+        };
+        url = "http://127.0.0.1:" + server.port();
     }
 
     @AfterEach
-    void stop() {
-        server.stop(0);
-        executor.shutdownNow();
+    void stop() throws Exception {
+        server.close();
     }
 
     @Test
