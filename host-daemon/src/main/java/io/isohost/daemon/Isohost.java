@@ -47,7 +47,7 @@ public final class Isohost implements Callable<Integer> {
 
     /** The order verbs are listed in: the host's life, then the parts that run alone. */
     private static final List<String> VERBS = List.of("start", "status", "quota", "submit", "services",
-            "swap-generator", "allocate", "stop", "demo", "rubis", "bench", "lb", "triad", "help");
+            "swap-generator", "allocate", "stop", "data-directory", "demo", "rubis", "bench", "lb", "triad", "help");
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
     boolean help;
@@ -242,6 +242,13 @@ public final class Isohost implements Callable<Integer> {
                  @Parameters(index = "1", paramLabel = "N") int containers) throws Exception {
         printReport(client(host.config().settings()).send("PUT", "api/services/" + service + "/allocation",
                 Map.of("containers", containers)));
+        return OK;
+    }
+
+    @Command(name = "data-directory", usageHelpWidth = 100,
+            description = "Print the data directory the verbs use (" + DataDirectoryLookup.ORDER + ").")
+    int dataDirectory(@Mixin HostOptions host) throws Exception {
+        out.println(host.config().settings().dataDirectory().toAbsolutePath().normalize());
         return OK;
     }
 

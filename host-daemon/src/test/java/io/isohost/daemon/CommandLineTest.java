@@ -64,7 +64,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"start", "status", "quota", "submit", "services", "swap-generator", "allocate", "stop",
+    @ValueSource(strings = {"start", "status", "quota", "submit", "services", "swap-generator", "allocate", "stop", "data-directory",
             "lb", "triad"})
     void everyVerbHasHelp(String verb) {
         Run help = run(verb, "--help");
@@ -120,6 +120,8 @@ class CommandLineTest {
         assertTrue(runIn(work, withVariable, "status").err().contains(variable.resolve("admin.token").toString()));
         assertTrue(runIn(work, withVariable, "status", "--data", flag.toString()).err()
                 .contains(flag.resolve("admin.token").toString()), "the flag wins");
+        assertEquals(variable.toAbsolutePath().toString(), runIn(work, withVariable, "data-directory").out().strip(),
+                "the script's rubis load asks the same");
     }
 
     @Test

@@ -1,6 +1,9 @@
 package io.isohost.rubis.client;
 
 import io.isohost.rubis.Population;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -211,106 +214,110 @@ public final class Emulator {
         }
     }
 
+    /** The command line: values are kept as given and checked by {@link #parse} so each error names its option. */
+    @Command(name = "isohost bench rubis", usageHelpWidth = 100, sortOptions = false,
+            description = "Runs the RUBiS client emulator against a running RUBiS application.",
+            exitCodeListHeading = "Exit status:%n",
+            exitCodeList = {"0:ok", "1:target unreachable or every request failed", "2:bad usage"})
+    static final class Options {
+        @Option(names = "--url", paramLabel = "BASE", description = "base URL of the application (default "
+                + EmulatorConfig.DEFAULT_URL + ")")
+        String url;
+        @Option(names = "--mix", paramLabel = "MIX", description = "browsing or bidding (default browsing)")
+        String mix;
+        @Option(names = "--clients", paramLabel = "N", description = "emulated users, one virtual thread each (default 100)")
+        String clients;
+        @Option(names = "--duration", paramLabel = "D", description = "measurement window, e.g. 30s, 2m, 1h, 500ms (default 60s)")
+        String duration;
+        @Option(names = "--up-ramp", paramLabel = "D", description = "up-ramp, think times x2 (default 10%% of --duration)")
+        String upRamp;
+        @Option(names = "--down-ramp", paramLabel = "D", description = "down-ramp, think times x3 (default 5%% of --duration)")
+        String downRamp;
+        @Option(names = "--think-ms", paramLabel = "MS", description = "mean exponential think time in ms, 0 = stress (default 7000)")
+        String thinkMs;
+        @Option(names = "--scale", paramLabel = "S", description = "database scale the parameters are drawn for (default 0.01)")
+        String scale;
+        @Option(names = "--seed", paramLabel = "N", description = "random seed (default: time based, printed)")
+        String seed;
+        @Option(names = "--out", paramLabel = "DIR", description = "write rubis-emulator.json and rubis-emulator.md into DIR")
+        String out;
+        @Option(names = "--no-progress", description = "no progress line on stderr")
+        boolean noProgress;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+        boolean help;
+    }
+
     /** The help text. */
     public static String usage() {
-        return """
-                Usage: rubis-emulator [options]
-                Runs the RUBiS client emulator against a running RUBiS application.
-                  --url BASE          base URL of the application (default %s)
-                  --mix MIX           browsing or bidding (default browsing)
-                  --clients N         emulated users, one virtual thread each (default 100)
-                  --duration D        measurement window, e.g. 30s, 2m, 1h, 500ms (default 60s)
-                  --up-ramp D         up-ramp, think times x2 (default 10%% of --duration)
-                  --down-ramp D       down-ramp, think times x3 (default 5%% of --duration)
-                  --think-ms MS       mean exponential think time in ms, 0 = stress (default 7000)
-                  --scale S           database scale the parameters are drawn for (default 0.01)
-                  --seed N            random seed (default: time based, printed)
-                  --out DIR           write rubis-emulator.json and rubis-emulator.md into DIR
-                  --no-progress       no progress line on stderr
-                  --help              this text
-                Exit status: 0 ok, 1 target unreachable or every request failed, 2 bad usage.
-                """.formatted(EmulatorConfig.DEFAULT_URL);
+        return new CommandLine(new Options()).getUsageMessage();
     }
 
     /** Parses the command line; null means --help. */
     static EmulatorConfig parse(String[] args) throws UsageException {
+        Options o = new Options();
+        CommandLine cli = new CommandLine(o);
+        try {
+            cli.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (cli.isUsageHelpRequested()) {
+            return null;
+        }
         EmulatorConfig.Builder b = EmulatorConfig.builder();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String name = arg;
-            String value = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                name = arg.substring(0, eq);
-                value = arg.substring(eq + 1);
+        b.progress(!o.noProgress);
+        if (o.url != null) {
+            b.url(url(o.url));
+        }
+        if (o.mix != null) {
+            try {
+                b.mix(Mix.parse(o.mix));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--mix: " + e.getMessage());
             }
-            switch (name) {
-                case "--help", "-h" -> {
-                    return null;
-                }
-                case "--no-progress" -> {
-                    b.progress(false);
-                    continue;
-                }
-                case "--url", "--mix", "--clients", "--duration", "--up-ramp", "--down-ramp", "--think-ms", "--scale",
-                     "--seed", "--out" -> {
-                }
-                default -> throw new UsageException("unknown option '" + arg + "'");
+        }
+        if (o.clients != null) {
+            long n = integer("--clients", o.clients);
+            if (n < 1 || n > 1_000_000) {
+                throw new UsageException("--clients must be between 1 and 1000000, got " + o.clients);
             }
-            if (value == null) {
-                if (i + 1 >= args.length) {
-                    throw new UsageException("option " + name + " needs a value");
-                }
-                value = args[++i];
+            b.clients((int) n);
+        }
+        if (o.duration != null) {
+            Duration d = duration("--duration", o.duration);
+            if (d.isZero()) {
+                throw new UsageException("--duration must be positive, got " + o.duration);
             }
-            switch (name) {
-                case "--url" -> b.url(url(value));
-                case "--mix" -> {
-                    try {
-                        b.mix(Mix.parse(value));
-                    } catch (IllegalArgumentException e) {
-                        throw new UsageException("--mix: " + e.getMessage());
-                    }
-                }
-                case "--clients" -> {
-                    long n = integer(name, value);
-                    if (n < 1 || n > 1_000_000) {
-                        throw new UsageException("--clients must be between 1 and 1000000, got " + value);
-                    }
-                    b.clients((int) n);
-                }
-                case "--duration" -> {
-                    Duration d = duration(name, value);
-                    if (d.isZero()) {
-                        throw new UsageException("--duration must be positive, got " + value);
-                    }
-                    b.measurement(d);
-                }
-                case "--up-ramp" -> b.upRamp(duration(name, value));
-                case "--down-ramp" -> b.downRamp(duration(name, value));
-                case "--think-ms" -> {
-                    double ms = number(name, value);
-                    if (ms < 0) {
-                        throw new UsageException("--think-ms must be >= 0, got " + value);
-                    }
-                    b.thinkMeanMs(ms);
-                }
-                case "--scale" -> {
-                    double s = number(name, value);
-                    if (!(s > 0) || s > 10) {
-                        throw new UsageException("--scale must be in (0, 10], got " + value);
-                    }
-                    b.scale(s);
-                }
-                case "--seed" -> b.seed(integer(name, value));
-                case "--out" -> {
-                    if (value.isBlank()) {
-                        throw new UsageException("--out needs a directory");
-                    }
-                    b.outDir(Path.of(value));
-                }
-                default -> throw new IllegalStateException(name);
+            b.measurement(d);
+        }
+        if (o.upRamp != null) {
+            b.upRamp(duration("--up-ramp", o.upRamp));
+        }
+        if (o.downRamp != null) {
+            b.downRamp(duration("--down-ramp", o.downRamp));
+        }
+        if (o.thinkMs != null) {
+            double ms = number("--think-ms", o.thinkMs);
+            if (ms < 0) {
+                throw new UsageException("--think-ms must be >= 0, got " + o.thinkMs);
             }
+            b.thinkMeanMs(ms);
+        }
+        if (o.scale != null) {
+            double sc = number("--scale", o.scale);
+            if (!(sc > 0) || sc > 10) {
+                throw new UsageException("--scale must be in (0, 10], got " + o.scale);
+            }
+            b.scale(sc);
+        }
+        if (o.seed != null) {
+            b.seed(integer("--seed", o.seed));
+        }
+        if (o.out != null) {
+            if (o.out.isBlank()) {
+                throw new UsageException("--out needs a directory");
+            }
+            b.outDir(Path.of(o.out));
         }
         try {
             return b.build();

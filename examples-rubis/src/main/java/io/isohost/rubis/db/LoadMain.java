@@ -1,6 +1,9 @@
 package io.isohost.rubis.db;
 
 import io.isohost.rubis.Population;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,18 +19,32 @@ import java.util.Locale;
  * component wrote ({@link DatabaseAccess#find}), as that database's administrator.
  * Exit codes: 0 loaded, 2 bad usage, 1 no database found, or the database refused or failed.
  */
+@Command(name = "isohost rubis load", usageHelpWidth = 100, sortOptions = false,
+        customSynopsis = {"isohost rubis load [--data DIR] [--component NAME] [--scale S] [--seed N]",
+                "       isohost rubis load --db JDBC-URL --user U --password P [--scale S] [--seed N]"},
+        description = "Fills a RUBiS database (emptied first) with a progress bar.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:loaded", "1:no database found, or the database refused or failed", "2:bad usage"})
 public final class LoadMain {
-    static final String USAGE = """
-            usage: isohost rubis load [--data DIR] [--component NAME] [--scale S] [--seed N]
-                   isohost rubis load --db JDBC-URL --user U --password P [--scale S] [--seed N]
-              --data      the host's data directory (default .isohost): the running RUBiS service's database
-                          is found there, in DIR/containers/*/NAME/rubis-database.properties
-              --component the database component's name (default rubis-db)
-              --db        a database named by hand instead (PostgreSQL), with --user and --password
-              --scale     the papers' population times S: 1 = 1,000,000 users, 32,667 open and 500,000 closed
-                          auctions (default 0.01)
-              --seed      random seed, for a reproducible database (default 1)
-            The database is emptied first.""";
+    @Option(names = "--data", paramLabel = "DIR", description = {"the host's data directory (default .isohost; ./isohost "
+            + "passes the one its other verbs find): the running RUBiS service's database is found there, in "
+            + "DIR/containers/*/NAME/rubis-database.properties"})
+    Path data = Path.of(".isohost");
+    @Option(names = "--component", paramLabel = "NAME", description = "the database component's name (default rubis-db)")
+    String component = "rubis-db";
+    @Option(names = "--db", paramLabel = "JDBC-URL", description = "a database named by hand instead (PostgreSQL), with --user and --password")
+    String url;
+    @Option(names = "--user", paramLabel = "U")
+    String user = "";
+    @Option(names = "--password", paramLabel = "P")
+    String password = "";
+    @Option(names = "--scale", paramLabel = "S", description = {"the papers' population times S: 1 = 1,000,000 users, "
+            + "32,667 open and 500,000 closed auctions (default 0.01)"})
+    double scale = 0.01;
+    @Option(names = "--seed", paramLabel = "N", description = "random seed, for a reproducible database (default 1)")
+    long seed = 1;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+    boolean help;
 
     private LoadMain() {
     }
@@ -37,41 +54,24 @@ public final class LoadMain {
     }
 
     public static int run(String[] args, PrintStream err) {
-        String url = null;
-        String user = "";
-        String password = "";
-        Path data = Path.of(".isohost");
-        String component = "rubis-db";
-        double scale = 0.01;
-        long seed = 1;
+        LoadMain o = new LoadMain();
+        CommandLine cli = new CommandLine(o);
         try {
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("--help") || a.equals("-h")) {
-                    err.println(USAGE);
-                    return 0;
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("option " + a + " needs a value");
-                }
-                String v = args[++i];
-                switch (a) {
-                    case "--db" -> url = v;
-                    case "--user" -> user = v;
-                    case "--password" -> password = v;
-                    case "--data" -> data = Path.of(v);
-                    case "--component" -> component = v;
-                    case "--scale" -> scale = Double.parseDouble(v);
-                    case "--seed" -> seed = Long.parseLong(v);
-                    default -> throw new IllegalArgumentException("unknown option " + a);
-                }
-            }
-            Population.ofScale(scale);
-        } catch (IllegalArgumentException e) {
+            cli.parseArgs(args);
+            Population.ofScale(o.scale);
+        } catch (CommandLine.ParameterException | IllegalArgumentException e) {
             err.println("rubis load: " + e.getMessage());
-            err.println(USAGE);
+            err.print(cli.getUsageMessage());
             return 2;
         }
+        if (cli.isUsageHelpRequested()) {
+            err.print(cli.getUsageMessage());
+            return 0;
+        }
+        return o.load(err);
+    }
+
+    private int load(PrintStream err) {
         DatabaseAccess access;
         if (url != null) {
             access = DatabaseAccess.of(url, user, password);
