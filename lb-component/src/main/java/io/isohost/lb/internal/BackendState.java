@@ -1,22 +1,26 @@
 package io.isohost.lb.internal;
 
-import io.isohost.lb.Endpoint;
 import io.isohost.lb.BalancerConfig;
+import io.isohost.lb.Endpoint;
 
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** What the balancer knows of one backend: its permits, its limit, its health and its warm-up. */
+/** What the balancer knows of one backend: its permits, its limit, its health, its warm-up and its drain. */
 public final class BackendState {
     final Endpoint endpoint;
     /** The backend's scheme, host and port alone: requests to it are built on this, parsed once. */
-    final java.net.URI origin;
+    final URI origin;
     /** How a sticky session id names this backend. */
     final String sessionSuffix;
     final LimitController limit;
     final AtomicInteger inFlight = new AtomicInteger();
     /** Drained: takes no new request until a table lists it again. */
     private volatile boolean draining;
-    private final java.util.List<java.util.concurrent.CompletableFuture<Boolean>> drained = new java.util.ArrayList<>();
+    private final List<CompletableFuture<Boolean>> drained = new ArrayList<>();
     private final BalancerConfig config;
     private volatile long warmingSince;   // 0: fully warm
     private volatile long ejectedUntil;   // 0: not ejected
@@ -27,7 +31,7 @@ public final class BackendState {
 
     BackendState(Endpoint endpoint, BalancerConfig config, boolean warm, long now) {
         this.endpoint = endpoint;
-        this.origin = java.net.URI.create("http://" + endpoint.uri().getHost() + ":" + endpoint.uri().getPort());
+        this.origin = URI.create("http://" + endpoint.uri().getHost() + ":" + endpoint.uri().getPort());
         this.sessionSuffix = endpoint.sessionSuffix();
         this.config = config;
         this.limit = new LimitController(config.initialLimit(), config.minLimit(), config.maxLimit());
@@ -110,17 +114,17 @@ public final class BackendState {
         return draining;
     }
 
-    boolean listensAt(java.net.URI uri) {
+    boolean listensAt(URI uri) {
         return origin.getHost().equalsIgnoreCase(uri.getHost()) && origin.getPort() == uri.getPort();
     }
 
     /** Takes no new request from now on; completes when none is in flight. */
-    synchronized java.util.concurrent.CompletableFuture<Boolean> drain() {
+    synchronized CompletableFuture<Boolean> drain() {
         draining = true;
         if (inFlight.get() == 0) {
-            return java.util.concurrent.CompletableFuture.completedFuture(true);
+            return CompletableFuture.completedFuture(true);
         }
-        var f = new java.util.concurrent.CompletableFuture<Boolean>();
+        var f = new CompletableFuture<Boolean>();
         drained.add(f);
         return f;
     }
