@@ -5,7 +5,6 @@ import io.isohost.xml.XmlConfigException;
 import io.isohost.xml.XmlConfigReader;
 import io.isohost.xml.XmlElement;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,12 +25,37 @@ public final class DescriptorParser {
     private static final XmlConfigReader READER =
             XmlConfigReader.forSchema(DescriptorParser.class.getResource(SCHEMA_RESOURCE), NAMESPACE, "service");
 
+    /** The largest descriptor accepted unless a host sets another limit. */
+    public static final long DEFAULT_SIZE_LIMIT = XmlConfigReader.DEFAULT_SIZE_LIMIT;
+
     private DescriptorParser() {
+    }
+
+    /**
+     * A descriptor file's bytes as they are (for a host that keeps the descriptor it was given),
+     * refused when larger than {@code sizeLimit} without reading past it.
+     */
+    public static byte[] read(Path file, long sizeLimit) throws DescriptorException {
+        try {
+            return READER.withSizeLimit(sizeLimit).readBytes(file, sourceName(file));
+        } catch (XmlConfigException e) {
+            throw refused(e);
+        }
+    }
+
+    /** Parses descriptor bytes of at most {@code sizeLimit}; relative paths resolve against {@code directory} if given. */
+    public static ServiceDescriptor parse(byte[] xml, String source, Optional<Path> directory, long sizeLimit)
+            throws DescriptorException {
+        try {
+            return model(READER.withSizeLimit(sizeLimit).read(xml, source), source, directory);
+        } catch (XmlConfigException e) {
+            throw refused(e);
+        }
     }
 
     /** Parses a file; relative artifact and tree paths resolve against its directory. */
     public static ServiceDescriptor parse(Path file) throws DescriptorException {
-        String source = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        String source = sourceName(file);
         try {
             return model(READER.read(file, source), source, Optional.ofNullable(file.toAbsolutePath().getParent()));
         } catch (XmlConfigException e) {
@@ -41,11 +65,7 @@ public final class DescriptorParser {
 
     /** Parses a descriptor given as text, {@code source} naming it in messages; paths stay as written. */
     public static ServiceDescriptor parse(String xml, String source) throws DescriptorException {
-        try {
-            return parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)), source, Optional.empty());
-        } catch (IOException e) {
-            throw new IllegalStateException("reading from memory failed", e);
-        }
+        return parse(xml.getBytes(StandardCharsets.UTF_8), source, Optional.empty(), DEFAULT_SIZE_LIMIT);
     }
 
     /** Parses a stream, {@code source} naming it in messages; relative paths resolve against {@code directory} if given. */
@@ -65,6 +85,11 @@ public final class DescriptorParser {
             throw new DescriptorException(reader.problems());
         }
         return descriptor;
+    }
+
+    /** Problems name a descriptor file by its name alone. */
+    private static String sourceName(Path file) {
+        return file.getFileName() == null ? file.toString() : file.getFileName().toString();
     }
 
     private static DescriptorException refused(XmlConfigException e) {

@@ -238,4 +238,17 @@ class DescriptorParserTest {
         HostileXml.assertRefusedByReader(dir, "service", DescriptorParser.NAMESPACE, HELLO,
                 f -> assertThrows(DescriptorException.class, () -> DescriptorParser.parse(f)).getMessage());
     }
+
+    @Test
+    void aHostsOwnSizeLimitIsCheckedBeforeTheDescriptorIsReadWhole(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("big.xml");
+        Files.writeString(file, HostileXml.padded(HELLO, 5000));
+        DescriptorException e = assertThrows(DescriptorException.class, () -> DescriptorParser.read(file, 4096));
+        assertEquals("big.xml: the file is larger than 4096 bytes, the limit for this kind of file; nothing of it was used",
+                e.getMessage());
+        byte[] kept = DescriptorParser.read(file, 8192);
+        assertEquals(Files.size(file), kept.length);
+        assertEquals("hello", DescriptorParser.parse(kept, "big.xml", Optional.empty(), 8192).name());
+        assertThrows(DescriptorException.class, () -> DescriptorParser.parse(kept, "big.xml", Optional.empty(), 4096));
+    }
 }

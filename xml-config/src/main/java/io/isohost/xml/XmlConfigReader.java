@@ -106,6 +106,22 @@ public final class XmlConfigReader {
         }
     }
 
+    /**
+     * A file's bytes, for a caller that keeps the file as it was read: refused like a document read
+     * here when larger than the size limit, without reading past it.
+     */
+    public byte[] readBytes(Path file, String source) throws XmlConfigException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, sizeLimit + 1));
+            if (bytes.length > sizeLimit) {
+                throw tooLarge(source);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new XmlConfigException(new XmlProblem(source, 0, 0, "cannot read the file: " + e));
+        }
+    }
+
     /** Reads a document from memory, {@code source} naming it in problems. */
     public XmlElement read(byte[] document, String source) throws XmlConfigException {
         if (document.length > sizeLimit) {
