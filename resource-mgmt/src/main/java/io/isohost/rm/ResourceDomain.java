@@ -96,6 +96,21 @@ public final class ResourceDomain {
         return Optional.empty();
     }
 
+    /**
+     * Sets the domain's one policy of {@code kind}, under the domain's lock: removes it when
+     * {@code made} is null, otherwise retunes the existing one with {@code retune}, or adds {@code made}.
+     */
+    public synchronized <T extends Policy> void setPolicy(Class<T> kind, T made, java.util.function.Consumer<T> retune) {
+        Optional<T> existing = policy(kind);
+        if (made == null) {
+            existing.ifPresent(this::removePolicy);
+        } else if (existing.isPresent()) {
+            retune.accept(existing.get());
+        } else {
+            addPolicy(made);
+        }
+    }
+
     // ---- consumption ----
 
     /**

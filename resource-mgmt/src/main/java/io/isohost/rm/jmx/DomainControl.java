@@ -118,48 +118,22 @@ public final class DomainControl implements ResourceDomainMXBean {
         return new DomainQuotas() {
             @Override
             public void setRateLimit(double perSecond) {
-                synchronized (domain) {
-                    var existing = domain.policy(RateLimitPolicy.class);
-                    if (perSecond == 0) {
-                        existing.ifPresent(domain::removePolicy);
-                    } else if (existing.isPresent()) {
-                        existing.get().setRate(perSecond);
-                    } else {
-                        domain.addPolicy(RateLimitPolicy.perSecond(perSecond).ticker(domain.ticker()).build());
-                    }
-                }
+                domain.setPolicy(RateLimitPolicy.class, perSecond == 0 ? null
+                        : RateLimitPolicy.perSecond(perSecond).ticker(domain.ticker()).build(), p -> p.setRate(perSecond));
             }
 
             @Override
             public void setCpuShare(double fraction) {
-                synchronized (domain) {
-                    var existing = domain.policy(CpuSharePolicy.class);
-                    if (fraction == 0) {
-                        existing.ifPresent(domain::removePolicy);
-                    } else if (existing.isPresent()) {
-                        existing.get().setShare(fraction);
-                    } else {
-                        if (arbiter == null) {
-                            throw new IllegalArgumentException("domain '" + domain.name()
-                                    + "' has no CPU arbiter; a CPU share cannot be set here");
-                        }
-                        domain.addPolicy(CpuSharePolicy.share(fraction, arbiter).build());
-                    }
+                if (fraction != 0 && arbiter == null) {
+                    throw new IllegalArgumentException("domain '" + domain.name() + "' has no CPU arbiter; a CPU share cannot be set here");
                 }
+                domain.setPolicy(CpuSharePolicy.class, fraction == 0 ? null : CpuSharePolicy.share(fraction, arbiter).build(),
+                        p -> p.setShare(fraction));
             }
 
             @Override
             public void setMaxConcurrency(int max) {
-                synchronized (domain) {
-                    var existing = domain.policy(MaxConcurrencyPolicy.class);
-                    if (max == 0) {
-                        existing.ifPresent(domain::removePolicy);
-                    } else if (existing.isPresent()) {
-                        existing.get().setMax(max);
-                    } else {
-                        domain.addPolicy(new MaxConcurrencyPolicy(max));
-                    }
-                }
+                domain.setPolicy(MaxConcurrencyPolicy.class, max == 0 ? null : new MaxConcurrencyPolicy(max), p -> p.setMax(max));
             }
         };
     }

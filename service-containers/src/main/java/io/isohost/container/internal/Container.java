@@ -138,19 +138,11 @@ final class Container implements ServiceContainer, ServiceContainerMXBean {
         return true;
     }
 
-    /** Removes ({@code made} null), retunes or adds the domain's one policy of a kind, if its value changed. */
+    /** Sets the domain's one policy of a kind ({@link ResourceDomain#setPolicy}) if its value changed. */
     private static <P extends Policy> void retune(ResourceDomain d, Class<P> kind, boolean changed, P made,
                                                   java.util.function.Consumer<P> setter) {
-        if (!changed) {
-            return;
-        }
-        var existing = d.policy(kind);
-        if (made == null) {
-            existing.ifPresent(d::removePolicy);
-        } else if (existing.isPresent()) {
-            setter.accept(existing.get());
-        } else {
-            d.addPolicy(made);
+        if (changed) {
+            d.setPolicy(kind, made, setter);
         }
     }
 
