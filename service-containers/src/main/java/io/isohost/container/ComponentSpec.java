@@ -11,7 +11,11 @@ import java.util.regex.Pattern;
 /**
  * What to run in an isolate: which kind of isolate, the component's code (jars or class
  * directories), how to enter it (an entry class, servlets mapped to URL patterns, or both), its
- * arguments and environment, and optionally how to replicate its files.
+ * arguments and environment, optionally how to replicate its files, and where its directory lives.
+ *
+ * @param directory the component's directory relative to the host's data directory, for example
+ *                  {@code services/rubis/components/rubis-db}; empty for {@code containers/CONTAINER/COMPONENT}.
+ *                  The directory is the component's data: it outlives the isolate and its container.
  */
 public record ComponentSpec(
         String name,
@@ -23,7 +27,8 @@ public record ComponentSpec(
         Map<String, String> environment,
         Optional<ReplicationSpec> replication,
         int replicaPorts,
-        Duration stopTimeout) {
+        Duration stopTimeout,
+        Optional<Path> directory) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -47,6 +52,13 @@ public record ComponentSpec(
         if (stopTimeout.isNegative()) {
             throw new IllegalArgumentException("component '" + name + "': stop timeout must not be negative");
         }
+        directory.ifPresent(d -> {
+            if (d.isAbsolute() || d.getNameCount() == 0 || d.toString().isEmpty() || !d.normalize().equals(d)
+                    || d.startsWith("..")) {
+                throw new IllegalArgumentException("component '" + name + "': directory '" + d
+                        + "' must be a relative path that stays inside the host's data directory");
+            }
+        });
     }
 
     public static Builder builder(String name) {
@@ -64,6 +76,7 @@ public record ComponentSpec(
         private ReplicationSpec replication;
         private int replicaPorts;
         private Duration stopTimeout = Duration.ofSeconds(5);
+        private Path directory;
 
         private Builder(String name) {
             this.name = name;
@@ -120,9 +133,15 @@ public record ComponentSpec(
             return this;
         }
 
+        /** Where the component's directory lives, relative to the host's data directory. */
+        public Builder directory(Path relative) {
+            this.directory = relative;
+            return this;
+        }
+
         public ComponentSpec build() {
             return new ComponentSpec(name, kind, artifacts, Optional.ofNullable(entryClass), servlets, arguments,
-                    environment, Optional.ofNullable(replication), replicaPorts, stopTimeout);
+                    environment, Optional.ofNullable(replication), replicaPorts, stopTimeout, Optional.ofNullable(directory));
         }
     }
 }

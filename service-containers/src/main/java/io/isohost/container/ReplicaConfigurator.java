@@ -3,15 +3,17 @@ package io.isohost.container;
 import java.nio.file.Path;
 
 /**
- * Adjusts a freshly cloned replica directory before its isolate starts, for example to write the
- * ports or node name that must differ between replicas. Needs a public no-argument constructor.
+ * Adjusts a replica's directory before each start of its isolate, for example to write the ports
+ * or node name that must differ between replicas. The tree is cloned into the directory only when
+ * the directory is new; after that the directory is the replica's data and is kept across restarts,
+ * so the configurator may find its own earlier files. Needs a public no-argument constructor.
  */
 @FunctionalInterface
 public interface ReplicaConfigurator {
     void configure(Replica replica) throws Exception;
 
     /**
-     * @param directory  the container's private copy of the tree
+     * @param directory  the replica's own copy of the tree
      * @param container  the container's name
      * @param component  the component's name
      * @param replicaId  unique on this host, for example {@code app-3/rubis-web}

@@ -106,6 +106,23 @@ class ServiceContainerTest {
             }
             """;
 
+    static final String COUNTS = """
+            package demo;
+            import jakarta.servlet.http.*;
+            import java.io.IOException;
+            import java.nio.file.*;
+            public class Counts extends HttpServlet {
+                @Override protected synchronized void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    var ctx = (io.isohost.container.ComponentContext) getServletContext()
+                        .getAttribute(io.isohost.container.ComponentContext.class.getName());
+                    Path file = ctx.directory().resolve("count");
+                    int n = Files.exists(file) ? Integer.parseInt(Files.readString(file)) + 1 : 1;
+                    Files.writeString(file, Integer.toString(n));
+                    resp.getWriter().print(n);
+                }
+            }
+            """;
+
     static final String EXITS = """
             package demo;
             import jakarta.servlet.http.*;
@@ -125,7 +142,8 @@ class ServiceContainerTest {
         host.resources().registerCounted("rubis.tx");
         classes = ComponentCompiler.compile(tmp.resolve("classes"), Map.of(
                 "demo.Hello", HELLO, "demo.Throws", THROWS, "demo.Burn", BURN, "demo.BadMain", BAD_MAIN,
-                "demo.PortWriter", CONFIGURATOR, "demo.ReadsConfig", READS_CONFIG, "demo.Exits", EXITS));
+                "demo.PortWriter", CONFIGURATOR, "demo.ReadsConfig", READS_CONFIG, "demo.Exits", EXITS,
+                "demo.Counts", COUNTS));
     }
 
     @AfterEach
@@ -291,6 +309,54 @@ class ServiceContainerTest {
         Path copy = tmp.resolve("data/containers/app-1/web/conf/app.xml");
         assertEquals("<app/>", Files.readString(copy), "the tree is cloned into the container's directory");
         assertEquals("<app/>", Files.readString(tree.resolve("conf/app.xml")), "the original is untouched");
+
+        // the replica's files are its data: a restart keeps them and is configured again
+        Files.writeString(copy, "<app changed='yes'/>");
+        c1.uninstall("web", Duration.ofSeconds(1));
+        c1.install(spec);
+        assertEquals("<app changed='yes'/>", Files.readString(copy), "the tree is not copied over an existing replica");
+        assertTrue(get(c1, "/config").body().contains("id=app-1/web"));
+    }
+
+    @Test
+    void aComponentsDirectoryIsItsDataAndOutlivesItsIsolateItsContainerAndTheHost() throws Exception {
+        var c = host.create(ContainerConfig.leaf("c1", ContainerPolicies.NONE));
+        var spec = servlet("counter", "demo.Counts", "/count");
+        c.install(spec);
+        assertEquals("1", get(c, "/count").body());
+        c.uninstall("counter", Duration.ofSeconds(1));
+        c.install(spec);
+        assertEquals("2", get(c, "/count").body(), "a reinstalled component finds its files");
+        host.destroy("c1", Duration.ofSeconds(1));
+        c = host.create(ContainerConfig.leaf("c1", ContainerPolicies.NONE));
+        c.install(spec);
+        assertEquals("3", get(c, "/count").body(), "a component placed again in a container of the same name finds its files");
+        assertEquals("3", Files.readString(tmp.resolve("data/containers/c1/counter/count")));
+
+        // a component with a directory of its own keeps it wherever it is placed; two isolates never share one
+        var keyed = ComponentSpec.builder("counter").artifacts(classes).servlets(ServletMapping.of("demo.Counts", "/count"))
+                .directory(Path.of("services/shop/components/counter")).build();
+        var c2 = host.create(ContainerConfig.leaf("c2", ContainerPolicies.NONE));
+        c2.install(keyed);
+        assertEquals("1", get(c2, "/count").body());
+        var c3 = host.create(ContainerConfig.leaf("c3", ContainerPolicies.NONE));
+        var shared = assertThrows(IsolateException.class, () -> c3.install(keyed));
+        assertTrue(shared.getMessage().contains("in use by isolate c2/counter"), shared.getMessage());
+        host.destroy("c2", Duration.ofSeconds(1));
+        c3.install(keyed);
+        assertEquals("2", get(c3, "/count").body(), "re-placed in another container, the component finds its files");
+        assertEquals("2", Files.readString(tmp.resolve("data/services/shop/components/counter/count")));
+
+        // a host closed and made again over the same data directory: every directory is still there
+        host.close();
+        host = ContainerHost.create(new HostSettings(tmp.resolve("data"), "127.0.0.1", 21000, 21999, mbeans));
+        var again = host.create(ContainerConfig.leaf("c1", ContainerPolicies.NONE));
+        again.install(spec);
+        assertEquals("4", get(again, "/count").body());
+        assertThrows(IllegalArgumentException.class, () -> ComponentSpec.builder("x").entryClass("demo.X")
+                .directory(Path.of("../outside")).build());
+        assertThrows(IllegalArgumentException.class, () -> ComponentSpec.builder("x").entryClass("demo.X")
+                .directory(tmp.toAbsolutePath()).build());
     }
 
     @Test

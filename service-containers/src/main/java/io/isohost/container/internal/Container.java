@@ -305,18 +305,20 @@ final class Container implements ServiceContainer, ServiceContainerMXBean {
             throw new IsolateException("container '" + config.name() + "' is a group; only leaf containers host isolates");
         }
         IsolateKind kind = host.kind(spec.kind());
-        Path dir = directory.resolve(spec.name());
+        Path dir = componentDirectory(spec);
         JavaIsolate isolate;
         synchronized (this) {
             if (isolates.containsKey(spec.name())) {
                 throw new IsolateException("container '" + config.name() + "' already hosts component '" + spec.name() + "'");
             }
             checkPatternsFree(spec);
+            host.claimDirectory(dir, config.name() + "/" + spec.name());
             isolates.put(spec.name(), null); // reserve the name while it starts
         }
         boolean ok = false;
+        boolean fresh = isNewDirectory(dir);
         try {
-            prepareDirectory(spec, dir);
+            prepareDirectory(spec, dir, fresh);
             var ctx = new ResourceContext(config.name() + "/" + spec.name(), host.resources());
             synchronized (this) {
                 domains.values().forEach(ctx::bind);
@@ -341,7 +343,10 @@ final class Container implements ServiceContainer, ServiceContainerMXBean {
                 synchronized (this) {
                     isolates.remove(spec.name());
                 }
-                FileTrees.delete(dir);
+                host.releaseDirectory(dir);
+                if (fresh) {
+                    FileTrees.delete(dir); // made by this failed install; an existing directory is data and stays
+                }
             }
         }
     }
@@ -364,17 +369,39 @@ final class Container implements ServiceContainer, ServiceContainerMXBean {
         }
     }
 
-    private void prepareDirectory(ComponentSpec spec, Path dir) throws IOException, IsolateException {
-        FileTrees.delete(dir);
+    private static boolean isNewDirectory(Path dir) throws IsolateException {
+        if (!Files.exists(dir)) {
+            return true;
+        }
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new IsolateException("component directory " + dir + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Where a component's files live: its own key under the host's data directory, or this container's directory. */
+    private Path componentDirectory(ComponentSpec spec) {
+        return spec.directory().map(host.settings().dataDirectory()::resolve).orElseGet(() -> directory.resolve(spec.name()));
+    }
+
+    /**
+     * Makes a component's directory ready. An existing directory is the component's data from an
+     * earlier start and is kept as it is; a replica's tree is copied only into a new one. The
+     * configurator runs before every start, since the replica's ports are chosen afresh.
+     */
+    private void prepareDirectory(ComponentSpec spec, Path dir, boolean fresh) throws IOException, IsolateException {
         Files.createDirectories(dir);
         if (spec.replication().isEmpty()) {
             return;
         }
         var replication = spec.replication().get();
-        if (!Files.isDirectory(replication.tree())) {
-            throw new IsolateException("component '" + spec.name() + "': replication tree " + replication.tree() + " is not a directory");
+        if (fresh) {
+            if (!Files.isDirectory(replication.tree())) {
+                throw new IsolateException("component '" + spec.name() + "': replication tree " + replication.tree() + " is not a directory");
+            }
+            FileTrees.copy(replication.tree(), dir);
         }
-        FileTrees.copy(replication.tree(), dir);
         if (replication.configuratorClass() == null || replication.configuratorClass().isBlank()) {
             return;
         }
@@ -432,7 +459,7 @@ final class Container implements ServiceContainer, ServiceContainerMXBean {
             rebuildRoutes(); // new requests no longer reach it; those in flight finish
         }
         iso.stop(grace);
-        FileTrees.delete(directory.resolve(componentName));
+        host.releaseDirectory(componentDirectory(iso.spec())); // its files stay: they are the component's data
         log.info("container {}: stopped isolate {}", config.name(), iso.id());
         return true;
     }
@@ -642,7 +669,6 @@ final class Container implements ServiceContainer, ServiceContainerMXBean {
                 }
             }
         }
-        FileTrees.delete(directory);
     }
 
     private static void stopQuietly(Server s) {

@@ -36,6 +36,8 @@ public final class Host implements ContainerHost {
     private final Set<Integer> claimedPorts = ConcurrentHashMap.newKeySet();
     // names reserved while their container is being built, so that two creates cannot both win
     private final Set<String> starting = ConcurrentHashMap.newKeySet();
+    // component directories in use by an isolate, so that two isolates never share one's data
+    private final Map<java.nio.file.Path, String> directoriesInUse = new ConcurrentHashMap<>();
     private int nextPort;
     private volatile QuotaKeeper quotas = (c, q) -> ((Container) c).setQuotaNow(q);
 
@@ -148,6 +150,19 @@ public final class Host implements ContainerHost {
     @Override
     public HostSettings settings() {
         return settings;
+    }
+
+    // ---- component directories ----
+
+    void claimDirectory(java.nio.file.Path dir, String isolate) throws IsolateException {
+        String holder = directoriesInUse.putIfAbsent(dir.toAbsolutePath().normalize(), isolate);
+        if (holder != null) {
+            throw new IsolateException("isolate " + isolate + ": directory " + dir + " is in use by isolate " + holder);
+        }
+    }
+
+    void releaseDirectory(java.nio.file.Path dir) {
+        directoriesInUse.remove(dir.toAbsolutePath().normalize());
     }
 
     // ---- ports ----
