@@ -53,6 +53,44 @@ public record ServiceDescriptor(String name, String tenant, Map<String, Containe
         return slas.stream().filter(s -> s.component().equals(componentName)).findFirst();
     }
 
+    /** Every jar or class directory the service's code comes from: its components' and its load balancer's. */
+    public java.util.Set<Path> artifacts() {
+        java.util.Set<Path> all = new java.util.LinkedHashSet<>();
+        components.forEach(c -> all.addAll(c.artifacts()));
+        loadBalancer.ifPresent(lb -> all.addAll(lb.artifacts()));
+        return all;
+    }
+
+    /** The directory trees replicas are cloned from. */
+    public java.util.Set<Path> replicaTrees() {
+        java.util.Set<Path> all = new java.util.LinkedHashSet<>();
+        components.forEach(c -> c.replicaSetup().ifPresent(r -> all.add(r.tree())));
+        return all;
+    }
+
+    /** Every URL pattern the service's servlets claim, each with the component that claims it. */
+    public Map<String, String> urlPatterns() {
+        Map<String, String> patterns = new LinkedHashMap<>();
+        components.forEach(c -> c.servlets().forEach(s -> s.urlPatterns().forEach(p -> patterns.putIfAbsent(p, c.name()))));
+        embeddedComponents.forEach(e -> e.servlets().forEach(s -> s.urlPatterns().forEach(p -> patterns.putIfAbsent(p, e.name()))));
+        return patterns;
+    }
+
+    /**
+     * The same service with every artifact and replica tree path replaced by {@code map}'s, as when
+     * the host keeps its own copies of them.
+     */
+    public ServiceDescriptor withPaths(java.util.function.UnaryOperator<Path> map) {
+        List<ComponentDescriptor> mapped = components.stream().map(c -> new ComponentDescriptor(c.name(), c.kind(), c.role(),
+                c.replication(), c.artifacts().stream().map(map).toList(), c.entryClass(), c.servlets(), c.arguments(),
+                c.environment(), c.replicaSetup().map(r -> new ReplicaSetup(map.apply(r.tree()), r.configuratorClass())),
+                c.consumes(), c.shape())).toList();
+        Optional<LoadBalancerDescriptor> lb = loadBalancer.map(l -> new LoadBalancerDescriptor(l.name(), l.configurationClass(),
+                l.artifacts().stream().map(map).toList()));
+        return new ServiceDescriptor(name, tenant, shapes, allocation, mapped, embeddedComponents, lb, slas, fasterThan,
+                generator, directory);
+    }
+
     /** The same service with another allocation, as when the operator changes it. */
     public ServiceDescriptor withAllocation(Allocation newAllocation) {
         return new ServiceDescriptor(name, tenant, shapes, newAllocation, components, embeddedComponents,

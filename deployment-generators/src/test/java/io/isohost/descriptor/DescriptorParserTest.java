@@ -65,6 +65,17 @@ class DescriptorParserTest {
     }
 
     @Test
+    void aUrlPatternIsClaimedOnceInAService() {
+        String twice = HELLO.replace("</components>", """
+                  <component name="other">
+                    <servlet class="example.Other"><url-pattern>/hello</url-pattern></servlet>
+                  </component>
+                </components>""");
+        String problem = only(twice);
+        assertTrue(problem.contains("URL pattern '/hello' is already claimed by component 'web'"), problem);
+    }
+
+    @Test
     void helloExampleParses() throws Exception {
         ServiceDescriptor d = DescriptorParser.parse(EXAMPLES.resolve("hello.xml"));
         assertEquals("threshold-autoscale", d.generator().orElseThrow().name());

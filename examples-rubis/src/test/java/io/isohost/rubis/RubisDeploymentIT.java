@@ -53,7 +53,8 @@ class RubisDeploymentIT {
     void start() throws Exception {
         ports = FreePorts.range(54);
         var settings = DaemonSettings.defaults().withDataDirectory(tmp.resolve("data")).withPorts(ports, ports + 1)
-                .withRouterPort(ports + 2).withContainerPorts(ports + 4, ports + 53);
+                .withRouterPort(ports + 2).withContainerPorts(ports + 4, ports + 53)
+                .withArtifactRoots(java.util.List.of(Path.of("target").toAbsolutePath()));
         daemon = Daemon.start(settings, MBeanServerFactory.newMBeanServer());
     }
 

@@ -143,7 +143,7 @@ public final class Daemon implements AutoCloseable {
         }
         parts.start("services", () -> {
             services = new Services(containers, deployments, settings.dataDirectory(), Clock.systemUTC(),
-                    metrics.registry());
+                    metrics.registry(), settings.artifactRootsWithEnvironment(), settings.descriptorLimit());
             services.restore(); // the previous run's deployment, applied once, with the balancer listening
             performance = new PerformanceLoop(services, containers, balancer);
             ScheduledExecutorService ticker = ticker("isohost-performance");

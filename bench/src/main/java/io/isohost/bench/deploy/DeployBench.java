@@ -79,7 +79,7 @@ public final class DeployBench {
             List<URI> urls = new ArrayList<>();
             for (URI ep : daemon.deployments().balancer().endpoints(new io.isohost.lb.RouteKey(service, "s1")).stream().map(io.isohost.lb.Endpoint::uri).toList()) {
                 for (int s = 1; s <= 20; s++) {
-                    urls.add(ep.resolve("/s" + s));
+                    urls.add(ep.resolve("/" + service + "/s" + s));
                 }
             }
             AtomicBoolean running = new AtomicBoolean(true);
@@ -195,9 +195,9 @@ public final class DeployBench {
         for (int s = 1; s <= 20; s++) {
             xml.append("""
                         <embedded-component name="s%d" application-server="web-%s">
-                          <servlet class="bench.Page" name="s%d"><url-pattern>/s%d</url-pattern></servlet>
+                          <servlet class="bench.Page" name="s%d"><url-pattern>/%s/s%d</url-pattern></servlet>
                         </embedded-component>
-                    """.formatted(s, name, s, s));
+                    """.formatted(s, name, s, name, s));
         }
         xml.append("  </components>\n  <generator name=\"replicate-all\"/>\n</service>\n");
         Path file = work.resolve(name + ".xml");
@@ -206,9 +206,9 @@ public final class DeployBench {
         daemon.services().submit(file);
         for (URI ep : daemon.deployments().balancer().endpoints(new io.isohost.lb.RouteKey(name, "s1")).stream().map(io.isohost.lb.Endpoint::uri).toList()) {
             for (int s = 1; s <= 20; s++) {
-                var r = http.send(HttpRequest.newBuilder(ep.resolve("/s" + s)).build(), HttpResponse.BodyHandlers.discarding());
+                var r = http.send(HttpRequest.newBuilder(ep.resolve("/" + name + "/s" + s)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() != 200) {
-                    throw new IllegalStateException(ep + "/s" + s + " answered " + r.statusCode());
+                    throw new IllegalStateException(ep + "/" + name + "/s" + s + " answered " + r.statusCode());
                 }
             }
         }

@@ -113,7 +113,7 @@ public final class RubisBench {
         Path dir = Files.createTempDirectory("rubis-bench");
         int first = freePort();
         var settings = DaemonSettings.defaults().withDataDirectory(dir.resolve("data")).withPorts(freePort(), freePort())
-                .withRouterPort(freePort()).withContainerPorts(first, first + 99);
+                .withRouterPort(freePort()).withContainerPorts(first, first + 99).withArtifactRoots(List.of(TARGET));
         Daemon daemon = Daemon.start(settings, MBeanServerFactory.newMBeanServer());
         int dbPort = freePort();
         String rate = ratePerContainer > 0 ? "<rate resource=\"rubis.tx\" per-second=\"" + ratePerContainer + "\"/>" : "";

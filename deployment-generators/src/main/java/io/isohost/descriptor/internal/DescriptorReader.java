@@ -37,6 +37,7 @@ public final class DescriptorReader {
     private final Optional<Path> directory;
     private final List<DescriptorProblem> problems = new ArrayList<>();
     private final Map<String, XmlElement> componentNames = new HashMap<>();
+    private final Map<String, String> patternOwners = new HashMap<>();
 
     public DescriptorReader(String source, Optional<Path> directory) {
         this.source = source;
@@ -266,6 +267,15 @@ public final class DescriptorReader {
     }
 
     private List<ServletDescriptor> servlets(XmlElement e) {
+        // one URL pattern, one servlet: a second would make its container refuse the component at deployment
+        for (XmlElement s : e.children("servlet")) {
+            for (XmlElement p : s.children("url-pattern")) {
+                String owner = patternOwners.putIfAbsent(p.text(), e.required("name"));
+                if (owner != null) {
+                    problem(p, "URL pattern '" + p.text() + "' is already claimed by component '" + owner + "'");
+                }
+            }
+        }
         return e.children("servlet").stream()
                 .map(s -> new ServletDescriptor(s.attribute("name").orElse(null), s.required("class"),
                         s.children("url-pattern").stream().map(XmlElement::text).toList()))

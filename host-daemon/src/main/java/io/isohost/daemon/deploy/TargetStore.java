@@ -186,6 +186,7 @@ public final class TargetStore {
         s.replication().ifPresent(r -> n.putObject("replication").put("tree", r.tree().toString())
                 .put("configuratorClass", r.configuratorClass()).put("ports", s.replicaPorts()));
         n.put("stopTimeoutMillis", s.stopTimeout().toMillis());
+        s.directory().ifPresent(d -> n.put("directory", d.toString()));
         return n;
     }
 
@@ -216,6 +217,9 @@ public final class TargetStore {
             b.replication(Path.of(r.path("tree").asText()), r.path("configuratorClass").asText(null), r.path("ports").asInt());
         }
         b.stopTimeout(Duration.ofMillis(n.path("stopTimeoutMillis").asLong(5000)));
+        if (n.hasNonNull("directory")) {
+            b.directory(Path.of(n.get("directory").asText()));
+        }
         return b.build();
     }
 }

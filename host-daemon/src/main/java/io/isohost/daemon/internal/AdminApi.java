@@ -38,6 +38,7 @@ import java.util.Optional;
  * PUT    /api/deployment                          {"version", "containers": [{"name", "policies", "components"}]}
  * GET    /api/services
  * POST   /api/services                            {"descriptor": "/path/to/service.xml"}
+ * DELETE /api/services/NAME                       its containers, kept descriptor, artifacts and component data
  * POST   /api/services/NAME/generator             {"generator": "per-component" | "/path/gen.jar", "parameters": {...}}
  * PUT    /api/services/NAME/allocation            {"containers": 4}
  * POST   /api/services/NAME/dry-run               {"generator": "..."} or no body: the deployment it would make, applying nothing
@@ -202,6 +203,14 @@ public final class AdminApi extends Handler.Abstract {
             return report(services.submit(java.nio.file.Path.of(file)));
         }
         String name = parts[3];
+        if (parts.length == 4) {
+            expect(method, HttpMethod.DELETE);
+            var removal = services.remove(name);
+            ObjectNode n = report(removal.report());
+            n.put("message", "removed service " + name + ": destroyed its containers " + removal.containers()
+                    + " and deleted its descriptor, artifacts and component data in " + removal.deletedDirectory());
+            return n;
+        }
         if (parts.length == 5 && parts[4].equals("generator")) {
             expect(method, HttpMethod.POST);
             JsonNode body = readJson(request);

@@ -37,7 +37,7 @@ final class DeploymentMapping {
             for (HostedComponent hosted : plan.components()) {
                 ComponentDescriptor c = service.component(hosted.component()).orElseThrow(() -> new IllegalStateException(
                         "deployment of '" + service.name() + "' places unknown component '" + hosted.component() + "'"));
-                specs.add(spec(service, c, hosted));
+                specs.add(spec(service, c, hosted, plan.id()));
             }
             out.add(new ContainerTarget(plan.id(), service.name(), policies(plan.shape()), specs));
         }
@@ -103,7 +103,18 @@ final class DeploymentMapping {
                 .allocationBytesPerSecond(shape.allocationBytesPerSecond()).build();
     }
 
-    private static ComponentSpec spec(ServiceDescriptor service, ComponentDescriptor c, HostedComponent hosted) {
+    /**
+     * A component's directory, under its service's: a stateful component's is one, wherever it is
+     * placed; each replica of a replicable one has its own, keyed by its container, so that a
+     * replica placed again in a container of the same name finds its files.
+     */
+    static java.nio.file.Path directory(String service, ComponentDescriptor c, String container) {
+        java.nio.file.Path own = ServiceStore.dataDirectory(service);
+        return c.replication().replicable() ? own.resolve("replicas").resolve(container).resolve(c.name())
+                : own.resolve("components").resolve(c.name());
+    }
+
+    private static ComponentSpec spec(ServiceDescriptor service, ComponentDescriptor c, HostedComponent hosted, String container) {
         List<ServletMapping> servlets = new ArrayList<>();
         c.servlets().forEach(s -> servlets.add(mapping(s)));
         for (EmbeddedComponentDescriptor e : service.embeddedIn(c.name())) {
@@ -112,7 +123,8 @@ final class DeploymentMapping {
             }
         }
         var b = ComponentSpec.builder(c.name()).kind(c.kind()).artifacts(c.artifacts()).servlets(servlets)
-                .arguments(c.arguments().toArray(String[]::new)).environment(c.environment());
+                .arguments(c.arguments().toArray(String[]::new)).environment(c.environment())
+                .directory(directory(service.name(), c, container));
         c.entryClass().ifPresent(b::entryClass);
         c.replicaSetup().ifPresent(r -> b.replication(r.tree(), r.configuratorClass(), 1));
         return b.build();

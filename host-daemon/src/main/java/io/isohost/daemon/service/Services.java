@@ -13,7 +13,6 @@ import io.isohost.deploy.GeneratorSettings;
 import io.isohost.deploy.Generators;
 import io.isohost.deploy.PerformanceData;
 import io.isohost.descriptor.DescriptorException;
-import io.isohost.descriptor.DescriptorParser;
 import io.isohost.descriptor.GeneratorChoice;
 import io.isohost.descriptor.ServiceDescriptor;
 import io.isohost.container.ContainerHost;
@@ -26,7 +25,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,21 +33,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * The services this host runs: each with its descriptor, its generator and the deployment the
  * generator last chose. Submitting, swapping a generator and changing an allocation all end the
  * same way: ask the generator, then let the deployment manager apply the union of all services'
- * deployments. A generator that fails leaves everything as it was.
+ * deployments. A submission that is refused (a bad descriptor or artifact, a name or URL pattern
+ * another service holds, another tenant's service) or whose generator fails leaves everything as
+ * it was. What a service is made of is kept in the host's {@link ServiceStore} until it is
+ * {@linkplain #remove removed}.
  */
 public final class Services implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Services.class);
     static final String DEFAULT_GENERATOR = "replicate-all";
 
+    /** Service names the host keeps for itself: its own containers are named {@code isohost-...}. */
+    private static final String RESERVED = "isohost";
+
     /** One service and how it is placed. */
-    public record Service(ServiceDescriptor descriptor, Path descriptorFile, String generatorName,
+    public record Service(ServiceDescriptor descriptor, String generatorName,
                           Map<String, String> parameters, DeploymentGenerator generator, Deployment deployment) {
+    }
+
+    /** What {@link #remove} did. */
+    public record Removal(ApplyReport report, List<String> containers, Path deletedDirectory) {
     }
 
     /** The load-balancer component each service's class was loaded from, so that a changed one is loaded again. */
@@ -58,38 +65,45 @@ public final class Services implements AutoCloseable {
     private final DeploymentManager manager;
     private final ContainerHost host;
     private final GeneratorRunner runner;
-    private final Path stateDirectory;
+    private final ServiceStore store;
     private final Clock clock;
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final MeterRegistry meters;
     private final javax.management.MBeanServer mbeans;
 
-    public Services(ContainerHost host, DeploymentManager manager, Path dataDirectory, Clock clock, MeterRegistry meters) {
+    /**
+     * @param artifactRoots    directories besides a descriptor's own that its artifacts may come from
+     * @param descriptorLimit  the largest descriptor accepted, in bytes
+     */
+    public Services(ContainerHost host, DeploymentManager manager, Path dataDirectory, Clock clock, MeterRegistry meters,
+                    List<Path> artifactRoots, long descriptorLimit) {
         this.mbeans = host.settings().mbeanServer();
         this.manager = manager;
         this.host = host;
         this.runner = new GeneratorRunner(host, 0.1, Duration.ofSeconds(5));
-        this.stateDirectory = dataDirectory.resolve("services");
+        this.store = new ServiceStore(dataDirectory, artifactRoots, descriptorLimit);
         this.clock = clock;
         this.meters = meters;
     }
 
     /**
-     * Re-registers the services of the previous run and makes the host match their last deployment
-     * in one apply. Each service takes up the deployment the previous run saved, with its policies
-     * and custom resources, so what still runs is neither restarted nor retuned; only a service
-     * whose descriptor no longer describes its saved containers is placed again by its generator.
+     * Re-registers the services of the previous run from the store and makes the host match their
+     * last deployment in one apply. Each service takes up the deployment the previous run saved,
+     * with its policies and custom resources, so what still runs is neither restarted nor retuned;
+     * only a service whose descriptor no longer describes its saved containers is placed again by
+     * its generator.
      */
     public synchronized void restore() throws IOException {
         DeploymentTarget saved = manager.saved().orElse(DeploymentTarget.EMPTY);
-        if (Files.isDirectory(stateDirectory)) {
-            try (var files = Files.list(stateDirectory)) {
-                for (Path p : files.filter(f -> f.toString().endsWith(".properties")).sorted().toList()) {
-                    restore(p, saved);
-                }
-            } catch (IOException e) {
-                log.warn("cannot read service state in {}: {}", stateDirectory, e.toString());
-            }
+        List<String> names;
+        try {
+            names = store.names();
+        } catch (IOException e) {
+            log.warn("cannot read the services kept in {}: {}", store.directoryOf(""), e.toString());
+            names = List.of();
+        }
+        for (String name : names) {
+            restore(name, saved);
         }
         // containers of no restored service (a target put by hand, a service that cannot be restored) stay as saved
         List<ContainerTarget> containers = new ArrayList<>(saved.containers().stream()
@@ -109,22 +123,14 @@ public final class Services implements AutoCloseable {
         }
     }
 
-    private void restore(Path state, DeploymentTarget saved) throws IOException {
-        Properties props = new Properties();
-        try (var in = Files.newInputStream(state)) {
-            props.load(in);
-        }
+    private void restore(String name, DeploymentTarget saved) {
         try {
-            ServiceDescriptor d = DescriptorParser.parse(Path.of(props.getProperty("descriptor")));
-            int total = Integer.parseInt(props.getProperty("allocation", Integer.toString(d.allocation().total())));
-            d = d.withAllocation(d.allocation().withTotal(total));
+            ServiceStore.Restored r = store.load(name);
+            ServiceDescriptor d = r.descriptor();
             declareResources(d);
-            Map<String, String> params = new LinkedHashMap<>();
-            props.stringPropertyNames().stream().filter(k -> k.startsWith("parameter."))
-                    .forEach(k -> params.put(k.substring(10), props.getProperty(k)));
-            String gen = props.getProperty("generator", DEFAULT_GENERATOR);
+            String gen = r.state().generator();
+            Map<String, String> params = r.state().parameters();
             DeploymentGenerator g = create(Generators.load(gen), d, params);
-            String name = d.name();
             List<ContainerTarget> own = saved.containers().stream().filter(t -> t.service().equals(name)).toList();
             Optional<Deployment> last = DeploymentMapping.fromTargets(d, own);
             Deployment deployment;
@@ -135,25 +141,130 @@ public final class Services implements AutoCloseable {
                 deployment = runner.generate(name, gen, g, new GeneratorInput(d, PerformanceData.NONE, Deployment.empty(name),
                         clock.instant(), false));
             }
-            services.put(name, new Service(d, Path.of(props.getProperty("descriptor")), gen, params, g, deployment));
+            services.put(name, new Service(d, gen, params, g, deployment));
             register(name);
-        } catch (DescriptorException | RuntimeException e) {
-            log.warn("service state {} cannot be restored: {}", state, e.getMessage());
+        } catch (DescriptorException | IOException | RuntimeException e) {
+            log.warn("service {} cannot be restored from {}: {}", name, store.directoryOf(name), e.getMessage());
         }
     }
 
-    /** Parses, validates and deploys a descriptor; a bad one changes nothing. */
+    /**
+     * Parses, validates and deploys a descriptor, keeping it and copies of its artifacts in the
+     * host's data directory. A submission refused for any reason registers, keeps and creates nothing.
+     */
     public synchronized ApplyReport submit(Path descriptorFile) throws DescriptorException, GeneratorException, IOException {
-        ServiceDescriptor d = DescriptorParser.parse(descriptorFile);
-        declareResources(d);
-        Service old = services.get(d.name());
-        String gen = d.generator().map(GeneratorChoice::name).orElse(DEFAULT_GENERATOR);
-        Map<String, String> params = d.generator().map(GeneratorChoice::parameters).orElse(Map.of());
-        DeploymentGenerator g = create(Generators.load(gen), d, params);
-        Deployment current = old == null ? Deployment.empty(d.name()) : old.deployment();
-        Deployment next = runner.generate(d.name(), gen, g, new GeneratorInput(d, PerformanceData.NONE, current, clock.instant(), false));
-        Service s = new Service(d, descriptorFile.toAbsolutePath(), gen, params, g, next);
-        return commit(s, "submit");
+        String source = descriptorFile.getFileName() == null ? descriptorFile.toString() : descriptorFile.getFileName().toString();
+        Path directory = descriptorFile.toAbsolutePath().normalize().getParent();
+        byte[] xml = store.read(descriptorFile);
+        ServiceDescriptor parsed = ServiceStore.parse(xml, source, directory);
+        admit(parsed, source);
+        ServiceStore.Staged staged = store.stage(parsed, directory, source);
+        boolean kept = false;
+        try {
+            ServiceDescriptor d = staged.descriptor();
+            Service old = services.get(d.name());
+            String gen = d.generator().map(GeneratorChoice::name).orElse(DEFAULT_GENERATOR);
+            Map<String, String> params = d.generator().map(GeneratorChoice::parameters).orElse(Map.of());
+            DeploymentGenerator g = create(Generators.load(gen), d, params);
+            Deployment current = old == null ? Deployment.empty(d.name()) : old.deployment();
+            Deployment next = runner.generate(d.name(), gen, g, new GeneratorInput(d, PerformanceData.NONE, current, clock.instant(), false));
+            Service s = new Service(d, gen, params, g, next);
+            checkContainers(s);
+            checkCapacity(targets(s));
+            declareResources(d);
+            staged.keep(xml, directory);
+            kept = true;
+            return commit(s, "submit");
+        } finally {
+            if (kept) {
+                staged.dropOthers(); // the previous version's isolates are replaced by now
+            } else {
+                staged.discard();
+            }
+        }
+    }
+
+    /**
+     * Refuses a descriptor that cannot run beside the services in force: a reserved name, another
+     * tenant's service of the same name, a URL pattern another service claims, or container ids
+     * another service's could meet.
+     */
+    private void admit(ServiceDescriptor d, String source) throws DescriptorException {
+        List<String> problems = new ArrayList<>();
+        if (d.name().equals(RESERVED) || d.name().startsWith(RESERVED + "-")) {
+            problems.add("service name '" + d.name() + "' is reserved for the host's own containers (" + RESERVED + "-...)");
+        }
+        Service same = services.get(d.name());
+        if (same != null && !same.descriptor().tenant().equals(d.tenant())) {
+            problems.add("service '" + d.name() + "' belongs to tenant '" + same.descriptor().tenant() + "'; tenant '"
+                    + d.tenant() + "' cannot replace it (the operator may remove it first: isohost remove " + d.name() + ")");
+        }
+        Map<String, String> mine = d.urlPatterns();
+        for (Service other : services.values()) {
+            if (other.descriptor().name().equals(d.name())) {
+                continue;
+            }
+            other.descriptor().urlPatterns().keySet().stream().filter(mine::containsKey).findFirst().ifPresent(p ->
+                    problems.add("URL pattern '" + p + "' of service '" + d.name() + "' is already claimed by service '"
+                            + other.descriptor().name() + "'"));
+            io.isohost.deploy.ContainerIds.collision(d, other.descriptor()).ifPresent(id ->
+                    problems.add("service '" + d.name() + "' and service '" + other.descriptor().name()
+                            + "' could both name a container '" + id + "'; rename the service or the component"));
+        }
+        if (!problems.isEmpty()) {
+            throw new DescriptorException(problems.stream()
+                    .map(m -> new io.isohost.descriptor.DescriptorProblem(source, 0, 0, m)).toList());
+        }
+    }
+
+    /** Refuses a deployment naming a container that is another service's or not a service's at all (the host's own, or made by hand). */
+    private void checkContainers(Service s) {
+        String name = s.descriptor().name();
+        for (io.isohost.deploy.ContainerPlan plan : s.deployment().containers()) {
+            for (Service other : services.values()) {
+                if (!other.descriptor().name().equals(name) && other.deployment().container(plan.id()).isPresent()) {
+                    throw new IllegalArgumentException("service '" + name + "' would use container '" + plan.id()
+                            + "', which is service '" + other.descriptor().name() + "'s; nothing was changed");
+                }
+            }
+            var owner = manager.current().byName().get(plan.id());
+            boolean ours = owner != null && owner.service().equals(name);
+            if (!ours && host.container(plan.id()).isPresent()) {
+                throw new IllegalArgumentException("service '" + name + "' would use container '" + plan.id()
+                        + "', which exists and is not the service's; nothing was changed");
+            }
+        }
+    }
+
+    /**
+     * Removes a service: its containers are destroyed, and its kept descriptor, artifact copies and
+     * components' directories (its data) are deleted.
+     */
+    public synchronized Removal remove(String name) throws IOException {
+        Service s = require(name);
+        Map<String, Service> rest = new LinkedHashMap<>(services);
+        rest.remove(name);
+        List<ContainerTarget> containers = new ArrayList<>();
+        rest.values().forEach(each -> containers.addAll(targets(each)));
+        List<String> gone = s.deployment().containers().stream().map(io.isohost.deploy.ContainerPlan::id).toList();
+        services.remove(name);
+        unregister(name);
+        ApplyReport report;
+        try {
+            report = manager.apply(new DeploymentTarget(manager.current().version() + 1, containers));
+        } finally {
+            if (balancers.remove(name) != null) {
+                manager.balancer().unbind(name);
+            }
+            store.delete(name);
+        }
+        log.info("service {} removed: containers {} destroyed, {} deleted", name, gone, store.directoryOf(name));
+        meters.counter("isohost_deployment_changes", "service", name).increment();
+        return new Removal(report, gone, store.directoryOf(name));
+    }
+
+    private static List<ContainerTarget> targets(Service s) {
+        return DeploymentMapping.targets(s.descriptor(), s.deployment());
     }
 
     /**
@@ -167,7 +278,7 @@ public final class Services implements AutoCloseable {
         Deployment next = runner.generate(service, nameOrJar, g,
                 new GeneratorInput(s.descriptor(), PerformanceData.NONE, s.deployment(), clock.instant(), false));
         log.info("service {}: generator {} replaces {}", service, nameOrJar, s.generatorName());
-        return commit(new Service(s.descriptor(), s.descriptorFile(), nameOrJar, Map.copyOf(parameters), g, next), "swap");
+        return commit(new Service(s.descriptor(), nameOrJar, Map.copyOf(parameters), g, next), "swap");
     }
 
     /** Changes how many containers a service may use; its generator decides what to do with them. */
@@ -179,7 +290,7 @@ public final class Services implements AutoCloseable {
         ServiceDescriptor d = s.descriptor().withAllocation(s.descriptor().allocation().withTotal(containers));
         Deployment next = runner.generate(service, s.generatorName(), s.generator(),
                 new GeneratorInput(d, PerformanceData.NONE, s.deployment(), clock.instant(), false));
-        return commit(new Service(d, s.descriptorFile(), s.generatorName(), s.parameters(), s.generator(), next), "allocate");
+        return commit(new Service(d, s.generatorName(), s.parameters(), s.generator(), next), "allocate");
     }
 
     /** Asks a service's generator again with fresh performance data, as the periodic loop does. */
@@ -190,8 +301,7 @@ public final class Services implements AutoCloseable {
         if (next.equals(s.deployment())) {
             return new ApplyReport(manager.current().version(), List.of(), List.of(), List.of(), List.of(), List.of(), 0);
         }
-        return commit(new Service(s.descriptor(), s.descriptorFile(), s.generatorName(), s.parameters(), s.generator(), next),
-                "regenerate");
+        return commit(new Service(s.descriptor(), s.generatorName(), s.parameters(), s.generator(), next), "regenerate");
     }
 
     public synchronized Optional<Service> service(String name) {
@@ -228,14 +338,15 @@ public final class Services implements AutoCloseable {
         next.put(s.descriptor().name(), s);
         List<ContainerTarget> containers = new ArrayList<>();
         for (Service each : next.values()) {
-            containers.addAll(DeploymentMapping.targets(each.descriptor(), each.deployment()));
+            containers.addAll(targets(each));
         }
         checkCapacity(containers);
         bindBalancer(s);
         if (services.put(s.descriptor().name(), s) == null) {
             register(s.descriptor().name());
         }
-        save(s);
+        store.saveState(s.descriptor().name(), new ServiceStore.State(s.generatorName(), s.descriptor().allocation().total(),
+                s.parameters()));
         meters.counter("isohost_generator_decisions", "service", s.descriptor().name(), "generator", s.generatorName(),
                 "reason", why).increment();
         ApplyReport report = manager.apply(new DeploymentTarget(manager.current().version() + 1, containers));
@@ -324,32 +435,20 @@ public final class Services implements AutoCloseable {
         }
     }
 
-    private void save(Service s) throws IOException {
-        Files.createDirectories(stateDirectory);
-        Properties p = new Properties();
-        p.setProperty("descriptor", s.descriptorFile().toString());
-        p.setProperty("generator", s.generatorName());
-        p.setProperty("allocation", Integer.toString(s.descriptor().allocation().total()));
-        s.parameters().forEach((k, v) -> p.setProperty("parameter." + k, v));
-        Path tmp = stateDirectory.resolve(s.descriptor().name() + ".properties.tmp");
-        try (var out = Files.newOutputStream(tmp)) {
-            p.store(out, "isohost service " + s.descriptor().name());
+    private void unregister(String name) {
+        if (mbeans == null) {
+            return;
         }
-        Files.move(tmp, stateDirectory.resolve(s.descriptor().name() + ".properties"),
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try {
+            mbeans.unregisterMBean(javax.management.ObjectName.getInstance("isohost:type=Service,name=" + name));
+        } catch (javax.management.JMException ignored) {
+            // not registered
+        }
     }
 
     @Override
     public void close() {
-        if (mbeans != null) {
-            for (String name : services.keySet()) {
-                try {
-                    mbeans.unregisterMBean(javax.management.ObjectName.getInstance("isohost:type=Service,name=" + name));
-                } catch (javax.management.JMException ignored) {
-                    // not registered
-                }
-            }
-        }
+        services.keySet().forEach(this::unregister);
         runner.close();
     }
 }
