@@ -47,7 +47,7 @@ public final class Isohost implements Callable<Integer> {
 
     /** The order verbs are listed in: the host's life, then the parts that run alone. */
     private static final List<String> VERBS = List.of("start", "status", "quota", "submit", "services",
-            "swap-generator", "allocate", "stop", "data-directory", "demo", "rubis", "bench", "lb", "triad", "help");
+            "swap-generator", "allocate", "remove", "stop", "data-directory", "demo", "rubis", "bench", "lb", "triad", "help");
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
     boolean help;
@@ -170,8 +170,15 @@ public final class Isohost implements Callable<Integer> {
 
     @Command(name = "start", usageHelpWidth = 100,
             description = "Start a host on loopback and keep it in the foreground (Ctrl-C stops it).")
-    int start(@Mixin HostOptions host) throws Exception {
-        return start(host.config());
+    int start(@Mixin HostOptions host,
+              @Option(names = "--artifact-root", paramLabel = "DIR",
+                      description = {"a directory services' artifacts may come from besides each descriptor's own (repeatable;",
+                              "also those in $ISOHOST_ARTIFACT_ROOTS)"}) List<Path> artifactRoots) throws Exception {
+        HostConfig config = host.config();
+        if (artifactRoots != null) {
+            config = config.withSettings(config.settings().withArtifactRoots(artifactRoots));
+        }
+        return start(config);
     }
 
     @Command(name = "status", usageHelpWidth = 100,
@@ -242,6 +249,15 @@ public final class Isohost implements Callable<Integer> {
                  @Parameters(index = "1", paramLabel = "N") int containers) throws Exception {
         printReport(client(host.config().settings()).send("PUT", "api/services/" + service + "/allocation",
                 Map.of("containers", containers)));
+        return OK;
+    }
+
+    @Command(name = "remove", usageHelpWidth = 100,
+            description = {"Remove a service: destroy its containers and delete what the host keeps of it",
+                    "(its descriptor, its artifacts' copies and its components' data)."})
+    int remove(@Mixin HostOptions host, @Parameters(paramLabel = "SERVICE") String service) throws Exception {
+        JsonNode r = client(host.config().settings()).send("DELETE", "api/services/" + service, null);
+        out.println(r.path("message").asText());
         return OK;
     }
 
