@@ -32,6 +32,7 @@ class RubisDeploymentIT {
     @TempDir
     Path tmp;
     Daemon daemon;
+    DaemonSettings settings;
     final HttpClient http = HttpClient.newHttpClient();
 
     /** A block of free ports: admin, JMX, router, the database, then 50 for containers. */
@@ -52,7 +53,7 @@ class RubisDeploymentIT {
     @BeforeEach
     void start() throws Exception {
         ports = FreePorts.range(54);
-        var settings = DaemonSettings.defaults().withDataDirectory(tmp.resolve("data")).withPorts(ports, ports + 1)
+        settings = DaemonSettings.defaults().withDataDirectory(tmp.resolve("data")).withPorts(ports, ports + 1)
                 .withRouterPort(ports + 2).withContainerPorts(ports + 4, ports + 53)
                 .withArtifactRoots(java.util.List.of(Path.of("target").toAbsolutePath()));
         daemon = Daemon.start(settings, MBeanServerFactory.newMBeanServer());
@@ -60,7 +61,9 @@ class RubisDeploymentIT {
 
     @AfterEach
     void stop() {
-        daemon.close();
+        if (daemon != null) {
+            daemon.close();
+        }
     }
 
     int status(String path) throws Exception {
@@ -74,7 +77,7 @@ class RubisDeploymentIT {
 
     /** Loads a small database as {@code isohost rubis load} does: found through the host's data directory. */
     void load() throws Exception {
-        DatabaseAccess access = DatabaseAccess.read(DatabaseAccess.find(tmp.resolve("data").resolve("containers"), "rubis-db"));
+        DatabaseAccess access = DatabaseAccess.read(DatabaseAccess.find(tmp.resolve("data").resolve("services"), "rubis", "rubis-db"));
         try (Connection c = access.connectAsAdmin()) {
             new Loader(c, Population.ofScale(0.0005), 7, rows -> { }).load();
         }
@@ -105,6 +108,56 @@ class RubisDeploymentIT {
         assertTrue(stats.containsKey(new io.isohost.lb.RouteKey("rubis", "BrowseRegions"))
                         && stats.containsKey(new io.isohost.lb.RouteKey("rubis", "ViewItem")),
                 "the balancer measures each servlet on its own: " + stats.keySet());
+    }
+
+    /** Rows in every RUBiS table, read as the loader reads them. */
+    long rows() throws Exception {
+        DatabaseAccess access = DatabaseAccess.read(DatabaseAccess.find(tmp.resolve("data").resolve("services"), "rubis", "rubis-db"));
+        long n = 0;
+        try (Connection c = access.connectAsAdmin()) {
+            for (String table : java.util.List.of("users", "items", "old_items", "bids", "buy_now", "comments", "categories", "regions")) {
+                try (var r = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
+                    r.next();
+                    n += r.getLong(1);
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void theDatabaseKeepsEveryRowAcrossAGracefulRestartAndAKill() throws Exception {
+        daemon.services().submit(descriptor(tmp, ports + 3, "replicate-all"));
+        load();
+        long loaded = rows();
+        assertTrue(loaded > 0);
+        daemon.close();
+        daemon = null;
+
+        // the same host in a process of its own: it restores RUBiS from what it kept, then is killed (kill -9)
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(javaCommand, "-Dh2.bindAddress=127.0.0.1", "-cp", System.getProperty("java.class.path"),
+                "io.isohost.daemon.Isohost",
+                "start", "--data", settings.dataDirectory().toString(), "--admin-port", Integer.toString(settings.adminPort()),
+                "--jmx-port", Integer.toString(settings.jmxPort()), "--router-port", Integer.toString(settings.routerPort()),
+                "--container-ports", settings.firstContainerPort() + "-" + settings.lastContainerPort())
+                .redirectErrorStream(true).start();
+        try {
+            var lines = child.inputReader();
+            String line;
+            while ((line = lines.readLine()) != null && !line.startsWith("isohost host ready")) {
+                // its log, until it is ready
+            }
+            assertTrue(line != null, "the host process came up");
+            assertEquals(loaded, rows(), "every row is there after a stop and a start");
+            var item = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + settings.routerPort()
+                    + "/servlet/edu.rice.rubis.servlets.ViewItem?itemId=1")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, item.statusCode(), item.body());
+        } finally {
+            child.destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        daemon = Daemon.start(settings, MBeanServerFactory.newMBeanServer());
+        assertEquals(loaded, rows(), "every row is there after kill -9 of the host");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.isohost.daemon;
 
 import io.isohost.container.ComponentCompiler;
+import io.isohost.container.TestComponents;
 import io.isohost.descriptor.DescriptorException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,22 +28,6 @@ import static org.junit.jupiter.api.Assertions.*;
  * refuses to register at all.
  */
 class ServicePersistenceTest {
-    static final String COUNTS = """
-            package demo;
-            import jakarta.servlet.http.*;
-            import java.io.IOException;
-            import java.nio.file.*;
-            public class Counts extends HttpServlet {
-                @Override protected synchronized void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-                    var ctx = (io.isohost.container.ComponentContext) getServletContext()
-                        .getAttribute(io.isohost.container.ComponentContext.class.getName());
-                    Path file = ctx.directory().resolve("count");
-                    int n = Files.exists(file) ? Integer.parseInt(Files.readString(file)) + 1 : 1;
-                    Files.writeString(file, Integer.toString(n));
-                    resp.getWriter().print(n);
-                }
-            }
-            """;
 
     @TempDir
     Path tmp;
@@ -74,7 +59,7 @@ class ServicePersistenceTest {
     @BeforeEach
     void setUp() throws Exception {
         app = tmp.resolve("app");
-        ComponentCompiler.compile(app.resolve("classes"), Map.of("demo.Counts", COUNTS));
+        ComponentCompiler.compile(app.resolve("classes"), Map.of("demo.Counts", TestComponents.COUNTS));
         Files.writeString(app.resolve("shop.xml"), descriptor("shop", "acme", "shop", "classes"));
         settings = DaemonSettings.defaults().withDataDirectory(tmp.resolve("data"))
                 .withPorts(DaemonTest.freePort(), DaemonTest.freePort()).withRouterPort(DaemonTest.freePort())
@@ -227,7 +212,7 @@ class ServicePersistenceTest {
         assertTrue(traversal.getMessage().contains("outside the places"), traversal.getMessage());
         var etc = refused("etc", descriptor("etc", "acme", "e", "/etc"));
         assertTrue(etc.getMessage().contains("/etc is outside the places"), etc.getMessage());
-        Path elsewhere = ComponentCompiler.compile(tmp.resolve("elsewhere/classes"), Map.of("demo.Counts", COUNTS));
+        Path elsewhere = ComponentCompiler.compile(tmp.resolve("elsewhere/classes"), Map.of("demo.Counts", TestComponents.COUNTS));
         var outside = refused("outside", descriptor("outside", "acme", "o", elsewhere.toString()));
         assertTrue(outside.getMessage().contains("outside the places"), outside.getMessage());
         Files.createSymbolicLink(app.resolve("linked"), elsewhere);

@@ -106,22 +106,6 @@ class ServiceContainerTest {
             }
             """;
 
-    static final String COUNTS = """
-            package demo;
-            import jakarta.servlet.http.*;
-            import java.io.IOException;
-            import java.nio.file.*;
-            public class Counts extends HttpServlet {
-                @Override protected synchronized void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-                    var ctx = (io.isohost.container.ComponentContext) getServletContext()
-                        .getAttribute(io.isohost.container.ComponentContext.class.getName());
-                    Path file = ctx.directory().resolve("count");
-                    int n = Files.exists(file) ? Integer.parseInt(Files.readString(file)) + 1 : 1;
-                    Files.writeString(file, Integer.toString(n));
-                    resp.getWriter().print(n);
-                }
-            }
-            """;
 
     static final String EXITS = """
             package demo;
@@ -143,7 +127,7 @@ class ServiceContainerTest {
         classes = ComponentCompiler.compile(tmp.resolve("classes"), Map.of(
                 "demo.Hello", HELLO, "demo.Throws", THROWS, "demo.Burn", BURN, "demo.BadMain", BAD_MAIN,
                 "demo.PortWriter", CONFIGURATOR, "demo.ReadsConfig", READS_CONFIG, "demo.Exits", EXITS,
-                "demo.Counts", COUNTS));
+                "demo.Counts", TestComponents.COUNTS));
     }
 
     @AfterEach

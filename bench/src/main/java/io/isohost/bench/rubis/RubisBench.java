@@ -128,7 +128,7 @@ public final class RubisBench {
         daemon.services().submit(file);
         Population p = Population.ofScale(scale);
         long t0 = System.nanoTime();
-        DatabaseAccess access = DatabaseAccess.read(DatabaseAccess.find(settings.dataDirectory().resolve("containers"), "rubis-db"));
+        DatabaseAccess access = DatabaseAccess.read(DatabaseAccess.find(settings.dataDirectory().resolve("services"), "rubis", "rubis-db"));
         try (Connection c = access.connectAsAdmin()) {
             new Loader(c, p, 1, rows -> { }).load();
         }

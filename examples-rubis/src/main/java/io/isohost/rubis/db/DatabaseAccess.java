@@ -122,28 +122,28 @@ public record DatabaseAccess(String url, String user, String password, String ad
     }
 
     /**
-     * The access file of the database component named {@code component} in a host whose containers'
-     * directories are in {@code containers} ({@code DATA/containers}): {@code CONTAINER/COMPONENT/}{@value #FILE}.
-     * Where several containers hold one (an old placement left its directory), the one written
-     * last, by the running component, wins.
+     * The access file of database component {@code component} of the services matching
+     * {@code service} (a name, or a glob such as {@code *}) in a host's {@code DATA/services}.
+     * Where several services hold one, the one written last, by the running component, wins.
      *
      * @throws IOException naming where it looked, if there is none
      */
-    public static Path find(Path containers, String component) throws IOException {
+    public static Path find(Path services, String service, String component) throws IOException {
+        // a host keeps a service's stateful component in DATA/services/SERVICE/components/COMPONENT
         List<Path> found = new ArrayList<>();
-        if (Files.isDirectory(containers)) {
-            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(containers, Files::isDirectory)) {
-                for (Path container : dirs) {
-                    Path file = container.resolve(component).resolve(FILE);
+        if (Files.isDirectory(services)) {
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(services, service)) {
+                for (Path dir : dirs) {
+                    Path file = dir.resolve("components").resolve(component).resolve(FILE);
                     if (Files.isRegularFile(file)) {
                         found.add(file);
                     }
                 }
             }
         }
-        Path where = containers.toAbsolutePath().normalize();
+        Path where = services.toAbsolutePath().normalize();
         return found.stream().max(Comparator.comparing(DatabaseAccess::modified)).orElseThrow(() -> new IOException(
-                "no RUBiS database found: looked for " + where + "/*/" + component + "/" + FILE
+                "no RUBiS database found: looked for " + where + "/" + service + "/components/" + component + "/" + FILE
                         + (Files.isDirectory(where) ? "" : " (" + where + " does not exist)")));
     }
 

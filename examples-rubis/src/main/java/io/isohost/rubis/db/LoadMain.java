@@ -28,7 +28,7 @@ import java.util.Locale;
 public final class LoadMain {
     @Option(names = "--data", paramLabel = "DIR", description = {"the host's data directory (default .isohost; ./isohost "
             + "passes the one its other verbs find): the running RUBiS service's database is found there, in "
-            + "DIR/containers/*/NAME/rubis-database.properties"})
+            + "DIR/services/*/components/NAME/rubis-database.properties"})
     Path data = Path.of(".isohost");
     @Option(names = "--component", paramLabel = "NAME", description = "the database component's name (default rubis-db)")
     String component = "rubis-db";
@@ -77,7 +77,7 @@ public final class LoadMain {
             access = DatabaseAccess.of(url, user, password);
         } else {
             try {
-                Path file = DatabaseAccess.find(data.resolve("containers"), component);
+                Path file = DatabaseAccess.find(data.resolve("services"), "*", component);
                 access = DatabaseAccess.read(file);
                 err.println("rubis load: the database of " + file.getParent());
             } catch (IOException e) {

@@ -81,8 +81,10 @@ public abstract class RubisServlet extends HttpServlet {
                 throw new SQLException("no --db given and no component directory to find the database from");
             } else {
                 try {
-                    // this component's directory is CONTAINERS/CONTAINER/COMPONENT
-                    access = DatabaseAccess.read(DatabaseAccess.find(directory.getParent().getParent(), arg(args, "db-from", "rubis-db")));
+                    // this replica's directory is DATA/services/SERVICE/replicas/CONTAINER/COMPONENT
+                    Path service = directory.getParent().getParent().getParent();
+                    access = DatabaseAccess.read(DatabaseAccess.find(service.getParent(), service.getFileName().toString(),
+                            arg(args, "db-from", "rubis-db")));
                 } catch (IOException e) {
                     throw new SQLException(e.getMessage(), e);
                 }

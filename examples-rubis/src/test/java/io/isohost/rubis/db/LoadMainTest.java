@@ -28,8 +28,8 @@ class LoadMainTest {
     @Test
     void itLoadsTheDatabaseOfTheServiceRunningInTheHost() throws Exception {
         Path data = dir.resolve("data");
-        // where a host puts the database component: DATA/containers/CONTAINER/COMPONENT
-        Path component = data.resolve("containers").resolve("rubis-rubis-db").resolve("rubis-db");
+        // where a host puts a service's stateful component: DATA/services/SERVICE/components/COMPONENT
+        Path component = data.resolve("services").resolve("rubis").resolve("components").resolve("rubis-db");
         var server = new DatabaseServer();
         server.start(new TestContext(component, List.of("--port=0")));
         try {
@@ -51,7 +51,7 @@ class LoadMainTest {
         Path data = dir.resolve("nothing-here");
         assertEquals(1, load(err, "--data", data.toString()));
         String message = err.toString(StandardCharsets.UTF_8);
-        assertTrue(message.contains(data.resolve("containers").toAbsolutePath() + "/*/rubis-db/" + DatabaseAccess.FILE), message);
+        assertTrue(message.contains(data.resolve("services").toAbsolutePath() + "/*/components/rubis-db/" + DatabaseAccess.FILE), message);
         assertTrue(message.contains("--data") && message.contains("--db"), "and how to point it elsewhere: " + message);
     }
 }

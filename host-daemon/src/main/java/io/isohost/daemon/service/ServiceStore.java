@@ -1,5 +1,6 @@
 package io.isohost.daemon.service;
 
+import io.isohost.container.FileTrees;
 import io.isohost.descriptor.DescriptorException;
 import io.isohost.descriptor.DescriptorParser;
 import io.isohost.descriptor.DescriptorProblem;
@@ -11,13 +12,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -150,7 +148,7 @@ final class ServiceStore {
         void dropOthers() {
             Set<String> named = new TreeSet<>(copies.values());
             try (var files = Files.list(directoryOf(service).resolve(ARTIFACTS))) {
-                files.filter(f -> !named.contains(f.getFileName().toString())).forEach(ServiceStore::deleteTree);
+                files.filter(f -> !named.contains(f.getFileName().toString())).forEach(FileTrees::delete);
             } catch (IOException e) {
                 log.warn("service {}: old artifact copies stay: {}", service, e.toString());
             }
@@ -158,10 +156,10 @@ final class ServiceStore {
 
         void discard() {
             for (Path p : added) {
-                deleteTree(p);
+                FileTrees.delete(p);
             }
             if (newService) {
-                deleteTree(directoryOf(service));
+                FileTrees.delete(directoryOf(service));
             }
         }
     }
@@ -202,17 +200,17 @@ final class ServiceStore {
                 Path copy = artifacts.resolve(name);
                 if (!Files.exists(copy)) {
                     Path tmp = artifacts.resolve("." + name + ".tmp");
-                    deleteTree(tmp);
-                    copyTree(source0, tmp);
+                    FileTrees.delete(tmp);
+                    FileTrees.copy(source0, tmp);
                     Files.move(tmp, copy, StandardCopyOption.ATOMIC_MOVE);
                     added.add(copy);
                 }
                 copies.put(source0, name);
             }
         } catch (IOException | RuntimeException e) {
-            added.forEach(ServiceStore::deleteTree);
+            added.forEach(FileTrees::delete);
             if (newService) {
-                deleteTree(dir);
+                FileTrees.delete(dir);
             }
             throw e;
         }
@@ -305,8 +303,17 @@ final class ServiceStore {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
-        try (var dirs = Files.list(root)) {
-            return dirs.filter(d -> Files.isRegularFile(d.resolve(STATE))).map(d -> d.getFileName().toString()).sorted().toList();
+        try (var entries = Files.list(root)) {
+            List<String> names = new ArrayList<>();
+            for (Path p : entries.sorted().toList()) {
+                if (Files.isRegularFile(p.resolve(STATE))) {
+                    names.add(p.getFileName().toString());
+                } else if (p.getFileName().toString().endsWith(".properties")) {
+                    // an earlier version kept only the path of the submitted file
+                    log.warn("{} names a service the way an earlier version kept it; submit that service again", p);
+                }
+            }
+            return names;
         }
     }
 
@@ -339,7 +346,7 @@ final class ServiceStore {
 
     /** Deletes everything kept of a service: descriptor, artifacts, state and its components' data. */
     void delete(String service) {
-        deleteTree(directoryOf(service));
+        FileTrees.delete(directoryOf(service));
     }
 
     private static Properties load(Path file) throws IOException {
@@ -390,41 +397,6 @@ final class ServiceStore {
             }
         }
         return HexFormat.of().formatHex(sha.digest(), 0, 8);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        if (Files.isRegularFile(from)) {
-            Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
-            return;
-        }
-        Files.walkFileTree(from, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (attrs.isRegularFile()) {
-                    Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            log.warn("could not remove {}: {}", root, e.toString());
-        }
     }
 
     private static DescriptorException problem(String source, String message) {

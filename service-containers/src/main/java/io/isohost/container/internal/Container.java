@@ -4,6 +4,7 @@ import io.isohost.container.ComponentSpec;
 import io.isohost.container.ContainerConfig;
 import io.isohost.container.ContainerPolicies;
 import io.isohost.container.ContainerStatus;
+import io.isohost.container.FileTrees;
 import io.isohost.container.Isolate;
 import io.isohost.container.IsolateException;
 import io.isohost.container.Quota;

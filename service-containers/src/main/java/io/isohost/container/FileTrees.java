@@ -1,4 +1,4 @@
-package io.isohost.container.internal;
+package io.isohost.container;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -8,12 +8,21 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Copying and removing directory trees for replicas. */
-final class FileTrees {
+/**
+ * Copying and removing directory trees: a replica's clone of its tree, the host's copies of a
+ * service's artifacts. Only directories and regular files are copied; a symbolic link is left
+ * out, so a copy never reads what lies outside its tree.
+ */
+public final class FileTrees {
     private FileTrees() {
     }
 
-    static void copy(Path from, Path to) throws IOException {
+    /** Copies a file, or a directory with everything below it, to {@code to}. */
+    public static void copy(Path from, Path to) throws IOException {
+        if (Files.isRegularFile(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            return;
+        }
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -23,15 +32,18 @@ final class FileTrees {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.COPY_ATTRIBUTES);
+                if (attrs.isRegularFile()) {
+                    Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.COPY_ATTRIBUTES);
+                }
                 return FileVisitResult.CONTINUE;
             }
         });
     }
 
-    static void delete(Path root) {
-        if (!Files.exists(root)) {
+    /** Deletes a file or a tree; a failure is logged, not thrown. */
+    public static void delete(Path root) {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try {
