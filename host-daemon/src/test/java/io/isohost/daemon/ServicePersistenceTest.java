@@ -163,6 +163,33 @@ class ServicePersistenceTest {
         assertTrue(daemon.services().list().isEmpty(), "a removed service stays removed");
     }
 
+    static final String OWN_GENERATOR = """
+            package demo;
+            import io.isohost.deploy.*;
+            public class Own implements DeploymentGeneratorProvider {
+                @Override public String name() { return "own"; }
+                @Override public String description() { return "replicate-all, from a jar"; }
+                @Override public DeploymentGenerator create(GeneratorSettings s) { return Generators.load("replicate-all").create(s); }
+            }
+            """;
+
+    @Test
+    void aGeneratorSwappedInFromAJarIsKeptWithTheService() throws Exception {
+        Path classes = ComponentCompiler.compile(tmp.resolve("generator"), Map.of("demo.Own", OWN_GENERATOR));
+        Files.createDirectories(classes.resolve("META-INF/services"));
+        Files.writeString(classes.resolve("META-INF/services/io.isohost.deploy.DeploymentGeneratorProvider"), "demo.Own\n");
+        Path jar = ComponentCompiler.jar(classes, tmp.resolve("own.jar"));
+        start().services().submit(app.resolve("shop.xml"));
+        daemon.services().swapGenerator("shop", jar.toString(), Map.of());
+        daemon.close();
+        Files.delete(jar);
+        start();
+        String generator = daemon.services().service("shop").orElseThrow().generatorName();
+        assertTrue(generator.startsWith(settings.dataDirectory().resolve("services/shop/artifacts").toAbsolutePath().toString())
+                && generator.endsWith("-own.jar"), "the service runs the host's copy of the jar: " + generator);
+        assertEquals("1", count("shop-store", "/shop/store"));
+    }
+
     @Test
     void theSameTenantUpdatesItsServiceAndAnotherTenantCannotTakeIt() throws Exception {
         start().services().submit(app.resolve("shop.xml"));

@@ -223,16 +223,7 @@ class ServicesTest {
         Path dir = ComponentCompiler.compile(tmp.resolve("gen"), Map.of("demo.BadGenerators", BAD_GENERATOR));
         Files.createDirectories(dir.resolve("META-INF/services"));
         Files.writeString(dir.resolve("META-INF/services/io.isohost.deploy.DeploymentGeneratorProvider"), "demo.BadGenerators\n");
-        Path jar = tmp.resolve("bad-gen.jar");
-        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
-            try (var files = Files.walk(dir)) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    out.putNextEntry(new java.util.jar.JarEntry(dir.relativize(f).toString().replace('\\', '/')));
-                    out.write(Files.readAllBytes(f));
-                    out.closeEntry();
-                }
-            }
-        }
+        Path jar = ComponentCompiler.jar(dir, tmp.resolve("bad-gen.jar"));
         daemon.services().submit(descriptor);
         var before = daemon.deployments().current();
         var thrown = assertThrows(io.isohost.deploy.GeneratorException.class,

@@ -41,4 +41,17 @@ public final class ComponentCompiler {
         }
         return into;
     }
+
+    /** Packs a directory of classes (and resources) into a jar. */
+    public static Path jar(Path classes, Path jar) throws IOException {
+        try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar));
+             var files = java.nio.file.Files.walk(classes)) {
+            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                out.write(java.nio.file.Files.readAllBytes(f));
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
 }

@@ -188,24 +188,14 @@ final class ServiceStore {
         Path dir = directoryOf(service);
         boolean newService = !Files.exists(dir);
         Path artifacts = dir.resolve(ARTIFACTS);
-        Files.createDirectories(artifacts);
         Map<Path, String> copies = new LinkedHashMap<>();
         List<Path> added = new ArrayList<>();
         Set<Path> all = new java.util.LinkedHashSet<>(parsed.artifacts());
         all.addAll(parsed.replicaTrees());
         try {
             for (Path from : all) {
-                Path source0 = from.toAbsolutePath().normalize();
-                String name = digest(source0) + "-" + source0.getFileName();
-                Path copy = artifacts.resolve(name);
-                if (!Files.exists(copy)) {
-                    Path tmp = artifacts.resolve("." + name + ".tmp");
-                    FileTrees.delete(tmp);
-                    FileTrees.copy(source0, tmp);
-                    Files.move(tmp, copy, StandardCopyOption.ATOMIC_MOVE);
-                    added.add(copy);
-                }
-                copies.put(source0, name);
+                Path copy = copyIn(service, from, added);
+                copies.put(from.toAbsolutePath().normalize(), copy.getFileName().toString());
             }
         } catch (IOException | RuntimeException e) {
             added.forEach(FileTrees::delete);
@@ -216,6 +206,37 @@ final class ServiceStore {
         }
         ServiceDescriptor stored = parsed.withPaths(p -> artifacts.resolve(copies.get(p.toAbsolutePath().normalize())));
         return new Staged(service, stored, copies, added, newService);
+    }
+
+    /** Copies a file or tree into the service's artifacts, named by its content, unless that copy is there already. */
+    private Path copyIn(String service, Path from, List<Path> added) throws IOException {
+        Path source = from.toAbsolutePath().normalize();
+        Path artifacts = directoryOf(service).resolve(ARTIFACTS);
+        Files.createDirectories(artifacts);
+        String name = digest(source) + "-" + source.getFileName();
+        Path copy = artifacts.resolve(name);
+        if (!Files.exists(copy)) {
+            Path tmp = artifacts.resolve("." + name + ".tmp");
+            FileTrees.delete(tmp);
+            FileTrees.copy(source, tmp);
+            Files.move(tmp, copy, StandardCopyOption.ATOMIC_MOVE);
+            added.add(copy);
+        }
+        return copy;
+    }
+
+    /**
+     * A generator named by jar ({@code path/gen.jar} or {@code path/gen.jar!name}) as the service's
+     * own copy of that jar, so that the service finds it at the next start; a built-in name as it is.
+     */
+    String keepGenerator(String service, String nameOrJar) throws IOException {
+        int bang = nameOrJar.indexOf(".jar!");
+        String jar = bang >= 0 ? nameOrJar.substring(0, bang + 4) : nameOrJar.endsWith(".jar") ? nameOrJar : null;
+        if (jar == null) {
+            return nameOrJar;
+        }
+        Path copy = copyIn(service, Path.of(jar), new ArrayList<>());
+        return copy + (bang >= 0 ? nameOrJar.substring(bang + 4) : "");
     }
 
     /** The artifact's path if it lies in an allowed place; otherwise a problem saying where it may be. */

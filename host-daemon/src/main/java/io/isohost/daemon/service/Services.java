@@ -278,7 +278,7 @@ public final class Services implements AutoCloseable {
         Deployment next = runner.generate(service, nameOrJar, g,
                 new GeneratorInput(s.descriptor(), PerformanceData.NONE, s.deployment(), clock.instant(), false));
         log.info("service {}: generator {} replaces {}", service, nameOrJar, s.generatorName());
-        return commit(new Service(s.descriptor(), nameOrJar, Map.copyOf(parameters), g, next), "swap");
+        return commit(new Service(s.descriptor(), store.keepGenerator(service, nameOrJar), Map.copyOf(parameters), g, next), "swap");
     }
 
     /** Changes how many containers a service may use; its generator decides what to do with them. */
