@@ -8,7 +8,6 @@ import io.isohost.descriptor.ServiceDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -84,27 +83,14 @@ final class ServiceStore {
         return hostData.resolve(dataDirectory(service));
     }
 
-    /** Reads a descriptor file, refusing one over the size limit before reading it. */
+    /** A descriptor file's bytes as they are, refused over this host's limit before it is read whole. */
     byte[] read(Path file) throws DescriptorException {
-        String source = file.getFileName() == null ? file.toString() : file.getFileName().toString();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, descriptorLimit + 1));
-            if (bytes.length > descriptorLimit) {
-                throw problem(source, "the descriptor is larger than this host's limit of " + descriptorLimit
-                        + " bytes; nothing was read further or changed");
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw problem(file.toString(), "cannot read the descriptor: " + e.getMessage());
-        }
+        return DescriptorParser.read(file, descriptorLimit);
     }
 
-    static ServiceDescriptor parse(byte[] xml, String source, Path directory) throws DescriptorException {
-        try {
-            return DescriptorParser.parse(new ByteArrayInputStream(xml), source, Optional.of(directory));
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading from memory failed", e);
-        }
+    /** Parses descriptor bytes under this host's size limit. */
+    ServiceDescriptor parse(byte[] xml, String source, Path directory) throws DescriptorException {
+        return DescriptorParser.parse(xml, source, Optional.of(directory), descriptorLimit);
     }
 
     /** A submission's artifacts copied into the store; {@link #discard()} takes back what it added. */
@@ -418,9 +404,5 @@ final class ServiceStore {
             }
         }
         return HexFormat.of().formatHex(sha.digest(), 0, 8);
-    }
-
-    private static DescriptorException problem(String source, String message) {
-        return new DescriptorException(List.of(new DescriptorProblem(source, 0, 0, message)));
     }
 }

@@ -156,7 +156,7 @@ public final class Services implements AutoCloseable {
         String source = descriptorFile.getFileName() == null ? descriptorFile.toString() : descriptorFile.getFileName().toString();
         Path directory = descriptorFile.toAbsolutePath().normalize().getParent();
         byte[] xml = store.read(descriptorFile);
-        ServiceDescriptor parsed = ServiceStore.parse(xml, source, directory);
+        ServiceDescriptor parsed = store.parse(xml, source, directory);
         admit(parsed, source);
         ServiceStore.Staged staged = store.stage(parsed, directory, source);
         boolean kept = false;
