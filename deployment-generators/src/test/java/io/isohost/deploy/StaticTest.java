@@ -1,6 +1,7 @@
 package io.isohost.deploy;
 
 import io.isohost.descriptor.ServiceDescriptor;
+import io.isohost.testing.HostileXml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,5 +55,13 @@ class StaticTest {
     void theFileParameterIsRequired() {
         GeneratorException e = assertThrows(GeneratorException.class, () -> Services.generator("static", hello, Map.of()));
         assertEquals("generator static needs parameter 'file': the deployment map to read", e.getMessage());
+    }
+
+    @Test
+    void hostileMapsAreRefusedWhereTheyStartAndReachNothing(@TempDir Path dir) throws Exception {
+        HostileXml.assertRefusedByReader(dir, "deployment", "urn:isohost:deployment:1", """
+                <deployment xmlns="urn:isohost:deployment:1"><container id="hello-1" shape="small"><component name="hello-web"/></container></deployment>
+                """, f -> assertThrows(GeneratorException.class, () -> Services.generator("static", hello, Map.of("file", f.toString()))
+                .generate(GeneratorInput.initial(hello, T0))).getMessage());
     }
 }

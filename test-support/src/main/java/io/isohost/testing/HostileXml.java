@@ -72,7 +72,7 @@ public final class HostileXml {
             for (String attack : refusedAtDoctype(root, namespace, secret, probe)) {
                 Files.writeString(file, attack);
                 String message = refusal.apply(file);
-                assertTrue(message.startsWith(file + ":2:") || message.startsWith("hostile.xml:2:"), message);
+                assertTrue(message.contains(file + ":2:") || message.contains("hostile.xml:2:"), message);
                 assertTrue(message.contains("DOCTYPE is not allowed"), message);
                 assertFalse(message.contains("THE-SECRET-CONTENT"), message);
             }
