@@ -119,7 +119,10 @@ public final class Daemon implements AutoCloseable {
                     DRAIN_TIMEOUT, new BalancerBinding());
             containers.keepQuotasWith(deployments); // operators' quota changes are desired state, kept by the manager
             metrics = new HostMetrics(containers);
-            return containers::close;
+            return () -> {
+                containers.close();
+                metrics.close();
+            };
         });
         if (config.triad().isPresent()) {
             parts.start("embedded triad server (" + config.triad().get() + ")", () -> {

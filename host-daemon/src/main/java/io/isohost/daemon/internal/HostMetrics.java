@@ -29,8 +29,9 @@ import java.util.Set;
  * and denials), the host's CPU and memory from OSHI, and the JVM's own. Containers come and go, so
  * their meters are added and removed on each scrape.
  */
-public final class HostMetrics {
+public final class HostMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
     private final ContainerHost host;
     private final Map<String, List<Meter>> byContainer = new HashMap<>();
     private final CentralProcessor cpu;
@@ -56,7 +57,14 @@ public final class HostMetrics {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        gc.bindTo(registry);
+    }
+
+    /** Removes the GC notification listeners it added to the JVM's collectors. */
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
     }
 
     public PrometheusMeterRegistry registry() {
