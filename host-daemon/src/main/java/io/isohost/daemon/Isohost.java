@@ -387,11 +387,13 @@ public final class Isohost implements Callable<Integer> {
         AdminClient client = client(s);
         JsonNode q = change.isEmpty() ? client.get(path) : client.send("PUT", path, change);
         out.println("container " + container);
-        q.path("rates").properties().forEach(e ->
-                out.printf(Locale.ROOT, "  rate %-18s %s/s%n", e.getKey(), e.getValue().asText()));
-        out.printf(Locale.ROOT, "  cpu share          %s%n", q.path("cpuShare").asDouble() == 0 ? "-" : q.path("cpuShare").asText());
-        out.printf(Locale.ROOT, "  cpu guarantee      %s%n", q.path("cpuGuarantee").asDouble() == 0 ? "-" : q.path("cpuGuarantee").asText());
-        out.printf(Locale.ROOT, "  max concurrency    %s%n", q.path("maxConcurrency").asInt() == 0 ? "-" : q.path("maxConcurrency").asText());
+        if (q.path("sources").isEmpty()) {
+            out.println("  no quotas");
+        }
+        // each quota in force with where it comes from: the descriptor, an operator (kept), or the host
+        for (JsonNode v : q.path("sources")) {
+            out.printf(Locale.ROOT, "  %-28s %-14s %s%n", v.path("quota").asText(), v.path("value").asText(), v.path("source").asText());
+        }
         return OK;
     }
 }
