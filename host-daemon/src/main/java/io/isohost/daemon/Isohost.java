@@ -283,7 +283,8 @@ public final class Isohost implements Callable<Integer> {
         out.println("isohost host ready");
         out.println("  admin API   " + daemon.adminUri() + "api/status   (token in "
                 + settings.dataDirectory().resolve(AdminToken.FILE) + ")");
-        out.println("  JMX         " + daemon.jmxUrl());
+        out.println("  JMX         " + daemon.jmxUrl() + "   (users in "
+                + settings.dataDirectory().resolve(io.isohost.daemon.internal.JmxUsers.FILE) + ")");
         daemon.routerUri().ifPresent(u -> out.println("  balancer    " + u + "   (requests to deployed components)"));
         out.println("  containers  ports " + settings.firstContainerPort() + "-" + settings.lastContainerPort()
                 + " on " + settings.bindAddress());

@@ -128,15 +128,11 @@ class DaemonLifecycleTest {
                         .map(Thread::getName).collect(Collectors.toCollection(java.util.TreeSet::new))));
     }
 
-    /**
-     * Threads the JVM keeps for all users, not the host's: the common pool, and RMI's runtime, whose
-     * connection threads serve the JMX connector's own lookup of its registry and stay idle for a
-     * minute (its listening sockets are checked by port).
-     */
+    /** Threads the JVM starts once for all users, not the host's: the common pool and RMI's housekeeping. */
     private static boolean jvmWide(Thread t) {
         String n = t.getName();
-        return n.startsWith("ForkJoinPool.commonPool") || (n.startsWith("RMI ") && !n.startsWith("RMI TCP Accept"))
-                || n.equals("GC Daemon")
+        return n.startsWith("ForkJoinPool.commonPool") || n.startsWith("RMI Scheduler") || n.equals("RMI Reaper")
+                || n.equals("RMI GC Daemon") || n.equals("GC Daemon") || n.startsWith("RMI RenewClean")
                 || n.equals("Attach Listener");
     }
 }
