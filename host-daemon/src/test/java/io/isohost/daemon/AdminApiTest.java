@@ -1,6 +1,5 @@
 package io.isohost.daemon;
 
-import io.isohost.testing.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,9 +28,7 @@ class AdminApiTest {
 
     @BeforeEach
     void start() throws Exception {
-        int first = FreePorts.range(10);
-        DaemonSettings s = DaemonSettings.defaults().withDataDirectory(tmp.resolve("data"))
-                .withPorts(FreePorts.port(), FreePorts.port()).withRouterPort(0).withContainerPorts(first, first + 9);
+        DaemonSettings s = TestHosts.settings(tmp.resolve("data")).withRouterPort(0);
         daemon = Daemon.start(new HostConfig(s, List.of(), List.of())
                 .withControl(ControlSettings.defaults().withAdminRequestLimit(LIMIT)), MBeanServerFactory.newMBeanServer());
     }

@@ -126,10 +126,7 @@ class CommandLineTest {
 
     @Test
     void aHostIsFoundFromAnotherDirectoryThroughTheVariable() throws Exception {
-        int first = io.isohost.testing.FreePorts.range(10);
-        DaemonSettings s = DaemonSettings.defaults().withDataDirectory(tmp.resolve("data"))
-                .withPorts(io.isohost.testing.FreePorts.port(), io.isohost.testing.FreePorts.port()).withRouterPort(0)
-                .withContainerPorts(first, first + 9);
+        DaemonSettings s = TestHosts.settings(tmp.resolve("data")).withRouterPort(0);
         try (Daemon daemon = Daemon.start(s, javax.management.MBeanServerFactory.newMBeanServer())) {
             Run status = runIn(java.nio.file.Files.createDirectories(tmp.resolve("elsewhere")),
                     java.util.Map.of("ISOHOST_DATA", s.dataDirectory().toString()),

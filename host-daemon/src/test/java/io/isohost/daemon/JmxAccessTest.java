@@ -4,7 +4,6 @@ import io.isohost.container.ContainerConfig;
 import io.isohost.container.ContainerPolicies;
 import io.isohost.daemon.internal.JmxUsers;
 import io.isohost.daemon.internal.Lifecycle;
-import io.isohost.testing.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,9 +47,7 @@ class JmxAccessTest {
     }
 
     private HostConfig config(ControlSettings control) {
-        int first = FreePorts.range(10);
-        DaemonSettings s = DaemonSettings.defaults().withDataDirectory(tmp.resolve("data"))
-                .withPorts(FreePorts.port(), FreePorts.port()).withRouterPort(0).withContainerPorts(first, first + 9);
+        DaemonSettings s = TestHosts.settings(tmp.resolve("data")).withRouterPort(0);
         return new HostConfig(s, List.of(), List.of()).withControl(control);
     }
 

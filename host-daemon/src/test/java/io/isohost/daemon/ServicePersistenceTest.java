@@ -3,7 +3,6 @@ package io.isohost.daemon;
 import io.isohost.container.ComponentCompiler;
 import io.isohost.container.TestComponents;
 import io.isohost.descriptor.DescriptorException;
-import io.isohost.testing.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,10 +61,7 @@ class ServicePersistenceTest {
         app = tmp.resolve("app");
         ComponentCompiler.compile(app.resolve("classes"), Map.of("demo.Counts", TestComponents.COUNTS));
         Files.writeString(app.resolve("shop.xml"), descriptor("shop", "acme", "shop", "classes"));
-        int first = FreePorts.range(100);
-        settings = DaemonSettings.defaults().withDataDirectory(tmp.resolve("data"))
-                .withPorts(FreePorts.port(), FreePorts.port()).withRouterPort(FreePorts.port())
-                .withContainerPorts(first, first + 99);
+        settings = TestHosts.settings(tmp.resolve("data"));
     }
 
     @AfterEach
