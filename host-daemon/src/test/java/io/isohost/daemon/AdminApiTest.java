@@ -110,6 +110,25 @@ class AdminApiTest {
     }
 
     @Test
+    void overAHostThatIsNotReadyTheApiAnswers503() throws Exception {
+        daemon.close(); // no longer ready: what the API sees while a host starts or stops
+        var server = new org.eclipse.jetty.server.Server();
+        var connector = new org.eclipse.jetty.server.ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        server.setHandler(new io.isohost.daemon.internal.AdminApi(daemon));
+        server.start();
+        try {
+            var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/api/services"))
+                    .header("Authorization", "Bearer " + daemon.adminToken()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, r.statusCode(), r.body());
+            assertTrue(r.body().contains("starting or stopping") && r.headers().firstValue("Retry-After").isPresent(), r.body());
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
     void theBearerSchemeIsCaseInsensitive() throws Exception {
         for (String scheme : new String[]{"bearer", "BEARER", "Bearer"}) {
             var r = http.send(HttpRequest.newBuilder(daemon.adminUri().resolve("api/status"))
