@@ -2,6 +2,7 @@ package io.isohost.daemon;
 
 import io.isohost.container.ComponentCompiler;
 import io.isohost.container.TestComponents;
+import io.isohost.deploy.DeploymentGeneratorProvider;
 import io.isohost.descriptor.DescriptorException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -173,10 +174,8 @@ class ServicePersistenceTest {
 
     @Test
     void aGeneratorSwappedInFromAJarIsKeptWithTheService() throws Exception {
-        Path classes = ComponentCompiler.compile(tmp.resolve("generator"), Map.of("demo.Own", OWN_GENERATOR));
-        Files.createDirectories(classes.resolve("META-INF/services"));
-        Files.writeString(classes.resolve("META-INF/services/io.isohost.deploy.DeploymentGeneratorProvider"), "demo.Own\n");
-        Path jar = ComponentCompiler.jar(classes, tmp.resolve("own.jar"));
+        Path jar = ComponentCompiler.providerJar(tmp.resolve("own.jar"), DeploymentGeneratorProvider.class.getName(),
+                "demo.Own", OWN_GENERATOR);
         start().services().submit(app.resolve("shop.xml"));
         daemon.services().swapGenerator("shop", jar.toString(), Map.of());
         daemon.close();
@@ -264,6 +263,16 @@ class ServicePersistenceTest {
         var urls = refused("copycat", descriptor("copycat", "other", "rubis", "classes"));
         assertTrue(urls.getMessage().contains("'/rubis/store'") && urls.getMessage().contains("service 'rubis'")
                 && urls.getMessage().contains("service 'copycat'"), urls.getMessage());
+        // a container made by hand is no service's to take
+        daemon.containers().create(io.isohost.container.ContainerConfig.leaf("hand-1", io.isohost.container.ContainerPolicies.NONE));
+        var hand = assertThrows(IllegalArgumentException.class, () -> {
+            Path file = app.resolve("hand.xml");
+            Files.writeString(file, descriptor("hand", "acme", "hand", "classes"));
+            daemon.services().submit(file);
+        });
+        assertTrue(hand.getMessage().contains("'hand-1', which exists and is not the service's"), hand.getMessage());
+        assertTrue(daemon.services().service("hand").isEmpty());
+        assertFalse(Files.exists(settings.dataDirectory().resolve("services/hand")), "nothing of it is kept");
         assertTrue(refused("isohost", descriptor("isohost", "acme", "i", "classes")).getMessage().contains("reserved"));
         assertTrue(refused("isohost-x", descriptor("isohost-x", "acme", "x", "classes")).getMessage().contains("reserved"));
         assertEquals(List.of("rubis"), daemon.services().list().stream().map(s -> s.descriptor().name()).toList());

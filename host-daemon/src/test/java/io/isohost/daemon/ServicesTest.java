@@ -2,6 +2,7 @@ package io.isohost.daemon;
 
 import io.isohost.testing.Waits;
 import io.isohost.container.ComponentCompiler;
+import io.isohost.deploy.DeploymentGeneratorProvider;
 import io.isohost.descriptor.DescriptorException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -220,10 +221,8 @@ class ServicesTest {
 
     @Test
     void aGeneratorThatThrowsOrOverrunsLeavesTheDeploymentInForce() throws Exception {
-        Path dir = ComponentCompiler.compile(tmp.resolve("gen"), Map.of("demo.BadGenerators", BAD_GENERATOR));
-        Files.createDirectories(dir.resolve("META-INF/services"));
-        Files.writeString(dir.resolve("META-INF/services/io.isohost.deploy.DeploymentGeneratorProvider"), "demo.BadGenerators\n");
-        Path jar = ComponentCompiler.jar(dir, tmp.resolve("bad-gen.jar"));
+        Path jar = ComponentCompiler.providerJar(tmp.resolve("bad-gen.jar"), DeploymentGeneratorProvider.class.getName(),
+                "demo.BadGenerators", BAD_GENERATOR);
         daemon.services().submit(descriptor);
         var before = daemon.deployments().current();
         var thrown = assertThrows(io.isohost.deploy.GeneratorException.class,

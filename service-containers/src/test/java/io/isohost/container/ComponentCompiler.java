@@ -42,6 +42,17 @@ public final class ComponentCompiler {
         return into;
     }
 
+    /**
+     * Compiles one class into a jar that declares it as a provider of {@code service} (for
+     * {@link java.util.ServiceLoader}), as a generator jar does.
+     */
+    public static Path providerJar(Path jar, String service, String className, String source) throws IOException {
+        Path classes = compile(jar.resolveSibling(jar.getFileName() + ".classes"), Map.of(className, source));
+        java.nio.file.Files.createDirectories(classes.resolve("META-INF/services"));
+        java.nio.file.Files.writeString(classes.resolve("META-INF/services/" + service), className + "\n");
+        return jar(classes, jar);
+    }
+
     /** Packs a directory of classes (and resources) into a jar. */
     public static Path jar(Path classes, Path jar) throws IOException {
         try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar));
