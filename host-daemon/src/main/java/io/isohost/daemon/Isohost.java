@@ -173,10 +173,19 @@ public final class Isohost implements Callable<Integer> {
     int start(@Mixin HostOptions host,
               @Option(names = "--artifact-root", paramLabel = "DIR",
                       description = {"a directory services' artifacts may come from besides each descriptor's own (repeatable;",
-                              "also those in $ISOHOST_ARTIFACT_ROOTS)"}) List<Path> artifactRoots) throws Exception {
+                              "also those in $ISOHOST_ARTIFACT_ROOTS)"}) List<Path> artifactRoots,
+              @Option(names = "--descriptor-limit", paramLabel = "BYTES",
+                      description = "the largest service descriptor a submit reads (default 1 MiB)") Long descriptorLimit)
+            throws Exception {
         HostConfig config = host.config();
         if (artifactRoots != null) {
             config = config.withSettings(config.settings().withArtifactRoots(artifactRoots));
+        }
+        if (descriptorLimit != null) {
+            if (descriptorLimit < 1) {
+                throw new UsageException("--descriptor-limit must be a positive number of bytes: " + descriptorLimit);
+            }
+            config = config.withSettings(config.settings().withDescriptorLimit(descriptorLimit));
         }
         return start(config);
     }

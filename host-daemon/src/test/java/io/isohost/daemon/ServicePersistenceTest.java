@@ -287,5 +287,11 @@ class ServicePersistenceTest {
         var e = refused("huge", huge);
         assertTrue(e.getMessage().contains("larger than 65536 bytes"), e.getMessage());
         assertTrue(e.getMessage().length() < 300, "the error quotes nothing of the descriptor: " + e.getMessage().length());
+
+        // the command line sets the limit for the host it starts; a limit that is no size is a usage error
+        var err = new java.io.ByteArrayOutputStream();
+        assertEquals(Isohost.USAGE, new Isohost(new java.io.PrintStream(new java.io.ByteArrayOutputStream()), new java.io.PrintStream(err))
+                .run("start", "--data", tmp.resolve("other").toString(), "--descriptor-limit", "0"));
+        assertTrue(err.toString().contains("--descriptor-limit"), err.toString());
     }
 }
