@@ -61,6 +61,8 @@ final class UserSession {
     private final TransitionTable table;
     private final Population population;
     private final PageFetcher fetcher;
+    /** How many ids a new user's registration draws from. */
+    static final long REGISTRATION_IDS = 1_000_000_000_000L;
     private final RandomGenerator random;
     private final StatsSink stats;
     private final int maxPages;
@@ -267,7 +269,10 @@ final class UserSession {
             case HOME, REGISTER, BROWSE, SELL, ABOUT_ME_FORM, BROWSE_CATEGORIES, BROWSE_REGIONS -> {
             }
             case REGISTER_USER -> {
-                long i = population.users() + 1 + random.nextInt(1_000_000);
+                // the original draws from a million ids, so about one registration in 1,500 met an
+                // earlier one and got "nickname already taken", an error the host did not cause;
+                // drawn from 10^12 a collision is as good as impossible
+                long i = population.users() + 1 + random.nextLong(REGISTRATION_IDS);
                 q.add("firstname", "Great" + i).add("lastname", "User" + i).add("nickname", "user" + i)
                         .add("email", "Great" + i + ".User" + i + "@rubis.com").add("password", "password" + i)
                         .add("region", population.regions().get((int) (i % population.regions().size())));

@@ -157,12 +157,23 @@ class UserSessionTest {
                 query(s.urlFor(State.ABOUT_ME, page)));
         q = query(s.urlFor(State.REGISTER_USER, page));
         long i = Long.parseLong(q.get("nickname").substring(4));
-        assertTrue(i > POP.users());
+        assertTrue(i > POP.users() && i <= POP.users() + UserSession.REGISTRATION_IDS);
         assertEquals("Great" + i, q.get("firstname"));
         assertEquals("User" + i, q.get("lastname"));
         assertEquals("password" + i, q.get("password"));
         assertEquals("Great" + i + ".User" + i + "@rubis.com", q.get("email"));
         assertEquals(POP.regions().get((int) (i % 62)), q.get("region"));
+    }
+
+    @Test
+    void newUsersOfOneRunNeverDrawATakenNickname() {
+        // at the original's million ids, 20,000 registrations would meet an earlier one ~200 times
+        UserSession s = session(TransitionTable.bidding(), p -> "", new PhaseStats());
+        java.util.Set<String> nicknames = new java.util.HashSet<>();
+        for (int n = 0; n < 20_000; n++) {
+            String nickname = query(s.urlFor(State.REGISTER_USER, "")).get("nickname");
+            assertTrue(nicknames.add(nickname), "registration " + n + " drew " + nickname + " again");
+        }
     }
 
     @Test
