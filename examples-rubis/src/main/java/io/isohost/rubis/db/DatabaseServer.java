@@ -38,6 +38,8 @@ public final class DatabaseServer implements Component {
     private static final String BIND_PROPERTY = "h2.bindAddress";
 
     private Server server;
+    /** Held open while the server runs, so every client's session shares its settings (see {@link #prepare}). */
+    private Connection held;
 
     @Override
     public void start(ComponentContext context) throws Exception {
@@ -53,13 +55,13 @@ public final class DatabaseServer implements Component {
         Files.createDirectories(data);
         DatabaseAccess access = prepare(data, database, accessFile);
         String tcpPassword = access.adminPassword(); // shutting the server down over TCP needs it
-        server = Server.createTcpServer("-tcpPort", Integer.toString(port), "-baseDir", data.toString(), "-ifExists",
-                "-tcpPassword", tcpPassword).start();
         try {
+            server = Server.createTcpServer("-tcpPort", Integer.toString(port), "-baseDir", data.toString(), "-ifExists",
+                    "-tcpPassword", tcpPassword).start();
             access = access.withUrl("jdbc:h2:tcp://" + bind + ":" + server.getPort() + "/" + database);
             access.write(accessFile);
-        } catch (IOException | RuntimeException e) {
-            server.stop(); // a failed start leaves no port taken
+        } catch (IOException | SQLException | RuntimeException e) {
+            stop(); // a failed start leaves no port taken and the database closed
             throw e;
         }
         log.info("RUBiS database '{}' serving on {}:{} from {}; access in {}", database, bind, server.getPort(), data, accessFile);
@@ -67,9 +69,11 @@ public final class DatabaseServer implements Component {
 
     /**
      * Opens the database in this process (creating it the first time), sets its two users'
-     * passwords and creates the schema's missing tables; returns how to reach it.
+     * passwords and creates the schema's missing tables; returns how to reach it. The database
+     * stays open (held) until {@link #stop()}: H2 applies its write delay to the open database only,
+     * and a reopened one has the default again.
      */
-    private static DatabaseAccess prepare(Path data, String database, Path accessFile) throws IOException, SQLException {
+    private DatabaseAccess prepare(Path data, String database, Path accessFile) throws IOException, SQLException {
         String local = "jdbc:h2:file:" + data.resolve(database);
         boolean exists = Files.exists(data.resolve(database + ".mv.db"));
         DatabaseAccess access;
@@ -79,7 +83,8 @@ public final class DatabaseServer implements Component {
             access = DatabaseAccess.generate(local);
             access.write(accessFile); // before the database knows the passwords, so they are never lost
         }
-        try (Connection c = open(local, access, exists)) {
+        Connection c = open(local, access, exists);
+        try {
             String admin = name(access.adminUser());
             String user = name(access.user());
             try (Statement s = c.createStatement()) {
@@ -87,12 +92,19 @@ public final class DatabaseServer implements Component {
                 s.execute("CREATE USER IF NOT EXISTS " + user + " PASSWORD " + literal(access.password()));
                 s.execute("ALTER USER " + user + " SET PASSWORD " + literal(access.password()));
                 s.execute("ALTER USER " + user + " ADMIN FALSE");
+                // a commit reaches the file before it returns: with H2's default write delay (500 ms)
+                // a kill -9 lost the last half second of acknowledged writes
+                s.execute("SET WRITE_DELAY 0");
             }
             Schema.create(c);
             try (Statement s = c.createStatement()) {
                 s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON SCHEMA PUBLIC TO " + user);
             }
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
         }
+        held = c;
         return access;
     }
 
@@ -170,6 +182,15 @@ public final class DatabaseServer implements Component {
     public void stop() {
         if (server != null) {
             server.stop();
+            server = null;
+        }
+        if (held != null) {
+            try {
+                held.close(); // the last session: the database closes
+            } catch (SQLException e) {
+                log.warn("closing the RUBiS database failed", e);
+            }
+            held = null;
         }
     }
 

@@ -146,6 +146,26 @@ class DatabaseServerTest {
         }
     }
 
+    /**
+     * What a kill -9 of the host leaves is what the file holds when the commit returns: a copy of
+     * the file taken right then, opened as a database, has the committed row.
+     */
+    @Test
+    void aCommittedRowIsInTheFileWhenTheCommitReturns() throws Exception {
+        DatabaseAccess a = start();
+        Path copy = dir.resolve("after-kill");
+        Files.createDirectories(copy);
+        try (Connection c = a.connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO users (nickname, password, email, region) VALUES ('acknowledged', 'pw', 'a@x', 1)");
+            Files.copy(component().resolve("data").resolve("rubis.mv.db"), copy.resolve("rubis.mv.db"));
+        }
+        try (Connection c = connect("jdbc:h2:file:" + copy.resolve("rubis") + ";IFEXISTS=TRUE", a.adminUser(), a.adminPassword());
+             ResultSet r = c.createStatement().executeQuery("SELECT COUNT(*) FROM users WHERE nickname='acknowledged'")) {
+            r.next();
+            assertEquals(1, r.getInt(1), "the committed row is in the file");
+        }
+    }
+
     @Test
     void aDatabaseOfAnEarlierVersionGetsPasswords() throws Exception {
         Path data = component().resolve("data");
