@@ -1,5 +1,6 @@
 package io.isohost.daemon;
 
+import io.isohost.container.ComponentCompiler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The admin API over real HTTP: request size limit, strict JSON types, short errors, the Bearer scheme. */
+/** The admin API over real HTTP: request size limit, strict JSON types, short errors, the Bearer scheme, containers by hand. */
 class AdminApiTest {
     private static final long LIMIT = 4096;
 
@@ -138,5 +139,35 @@ class AdminApiTest {
         var basic = http.send(HttpRequest.newBuilder(daemon.adminUri().resolve("api/status"))
                 .header("Authorization", "Basic " + daemon.adminToken()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, basic.statusCode());
+    }
+
+    /** The host's own containers and a service's are changed through the host and the service, never by hand. */
+    @Test
+    void onlyContainersMadeByHandAreDestroyedOrGivenComponentsByHand() throws Exception {
+        ComponentCompiler.compile(tmp.resolve("classes"), java.util.Map.of("demo.Hello", DeploymentManagerTest.HELLO));
+        Path shop = tmp.resolve("shop.xml");
+        java.nio.file.Files.writeString(shop, ServicesTest.descriptor(2, "replicate-all"));
+        daemon.services().submit(shop);
+        String component = "{\"name\": \"extra\", \"artifacts\": [\"" + tmp.resolve("classes")
+                + "\"], \"servlets\": [{\"className\": \"demo.Hello\", \"urlPatterns\": [\"/extra\"]}]}";
+
+        var destroy = send("DELETE", "api/containers/shop-1", "");
+        assertEquals(409, destroy.statusCode(), destroy.body());
+        assertTrue(destroy.body().contains("belongs to service 'shop'"), destroy.body());
+        assertEquals(409, send("POST", "api/containers/shop-1/components", component).statusCode());
+        assertEquals(409, send("DELETE", "api/containers/shop-1/components/web", "").statusCode());
+        assertTrue(daemon.containers().container("shop-1").orElseThrow().isolates().size() == 1, "the service's container is as it was");
+        assertEquals(200, send("PUT", "api/containers/shop-1/quota", "{\"maxConcurrency\": 8}").statusCode(),
+                "an operator's quota is still set by hand");
+
+        var balancer = send("DELETE", "api/containers/isohost-generators", "");
+        assertEquals(409, balancer.statusCode(), balancer.body());
+        assertTrue(daemon.containers().container("isohost-generators").isPresent());
+        assertEquals(400, send("POST", "api/containers", "{\"name\": \"isohost-mine\"}").statusCode());
+
+        assertEquals(200, send("POST", "api/containers", "{\"name\": \"app-1\"}").statusCode());
+        var installed = send("POST", "api/containers/app-1/components", component);
+        assertEquals(200, installed.statusCode(), installed.body());
+        assertEquals(200, send("DELETE", "api/containers/app-1", "").statusCode(), "one made by hand is destroyed by hand");
     }
 }

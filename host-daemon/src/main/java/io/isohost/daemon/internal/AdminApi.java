@@ -9,7 +9,9 @@ import io.isohost.container.IsolateException;
 import io.isohost.container.Quota;
 import io.isohost.container.ServiceContainer;
 import io.isohost.daemon.Daemon;
+import io.isohost.daemon.deploy.ContainerTarget;
 import io.isohost.daemon.deploy.TargetStore;
+import io.isohost.daemon.service.Services;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
@@ -30,10 +32,10 @@ import java.util.Optional;
  * <pre>
  * GET    /api/status
  * POST   /api/containers                          {"name", "parent", "group", "policies": {...}}
- * DELETE /api/containers/NAME
+ * DELETE /api/containers/NAME                     one made by hand (a service's or the host's own: 409)
  * PUT    /api/containers/NAME/quota               {"resource": "rubis.tx", "rate": 20} | {"cpuShare": 0.5} | {"maxConcurrency": 8}
  * POST   /api/containers/NAME/components          {"name", "artifacts": [...], "servlets": [{"className", "urlPatterns"}], "entryClass"}
- * DELETE /api/containers/NAME/components/COMPONENT
+ * DELETE /api/containers/NAME/components/COMPONENT (both: containers made by hand only)
  * GET    /api/deployment                          the target the host was last made to match
  * PUT    /api/deployment                          {"version", "containers": [{"name", "policies", "components"}]}
  * GET    /api/services
@@ -154,6 +156,7 @@ public final class AdminApi extends Handler.Abstract {
                 return StatusView.container(c, daemon.deployments());
             }
             expect(method, HttpMethod.DELETE);
+            requireMadeByHand(name);
             daemon.containers().destroy(name, Duration.ofSeconds(5));
             return message("destroyed " + name);
         }
@@ -166,6 +169,7 @@ public final class AdminApi extends Handler.Abstract {
                 yield StatusView.policies(c, daemon.deployments());
             }
             case "components" -> {
+                requireMadeByHand(name);
                 if (parts.length == 5) {
                     expect(method, HttpMethod.POST);
                     var iso = c.install(TargetStore.spec(readJson(request)));
@@ -253,8 +257,28 @@ public final class AdminApi extends Handler.Abstract {
         return n;
     }
 
+    /**
+     * Containers made by hand are destroyed and given components by hand; the host's own and a
+     * service's are not (a service's deployment would still name what was taken from it). Their
+     * quotas may still be changed: that is an operator's quota, kept as such.
+     */
+    private void requireMadeByHand(String name) {
+        if (Services.reserved(name)) {
+            throw new ApiError(409, "container '" + name + "' is the host's own; it is not changed by hand");
+        }
+        ContainerTarget owner = daemon.deployments().current().byName().get(name);
+        if (owner != null) {
+            throw new ApiError(409, "container '" + name + "' belongs to service '" + owner.service()
+                    + "'; change it through the service (isohost allocate " + owner.service() + " N, isohost remove "
+                    + owner.service() + ")");
+        }
+    }
+
     private ServiceContainer createContainer(JsonNode body) {
         String name = text(body, "name").orElseThrow(() -> new ApiError(400, "a container needs a \"name\""));
+        if (Services.reserved(name)) {
+            throw new ApiError(400, "container name '" + excerpt(name) + "' is reserved for the host's own containers (isohost-...)");
+        }
         JsonNode group = body.path("group");
         if (!group.isMissingNode() && !group.isBoolean()) {
             throw new ApiError(400, "\"group\" must be true or false");

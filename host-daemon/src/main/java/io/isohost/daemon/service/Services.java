@@ -184,6 +184,11 @@ public final class Services implements AutoCloseable {
         }
     }
 
+    /** Whether a service or container name is the host's own ({@code isohost}, {@code isohost-...}). */
+    public static boolean reserved(String name) {
+        return name.equals(RESERVED) || name.startsWith(RESERVED + "-");
+    }
+
     /**
      * Refuses a descriptor that cannot run beside the services in force: a reserved name, another
      * tenant's service of the same name, a URL pattern another service claims, or container ids
@@ -191,7 +196,7 @@ public final class Services implements AutoCloseable {
      */
     private void admit(ServiceDescriptor d, String source) throws DescriptorException {
         List<String> problems = new ArrayList<>();
-        if (d.name().equals(RESERVED) || d.name().startsWith(RESERVED + "-")) {
+        if (reserved(d.name())) {
             problems.add("service name '" + d.name() + "' is reserved for the host's own containers (" + RESERVED + "-...)");
         }
         Service same = services.get(d.name());
