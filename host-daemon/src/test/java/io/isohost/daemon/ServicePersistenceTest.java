@@ -263,6 +263,9 @@ class ServicePersistenceTest {
         var urls = refused("copycat", descriptor("copycat", "other", "rubis", "classes"));
         assertTrue(urls.getMessage().contains("'/rubis/store'") && urls.getMessage().contains("service 'rubis'")
                 && urls.getMessage().contains("service 'copycat'"), urls.getMessage());
+        var nested = refused("wide", descriptor("wide", "other", "wide", "classes")
+                .replace("<url-pattern>/wide/store</url-pattern>", "<url-pattern>/rubis/*</url-pattern>"));
+        assertTrue(nested.getMessage().contains("'/rubis/*' of service 'wide' overlaps '/rubis/"), nested.getMessage());
         // a container made by hand is no service's to take
         daemon.containers().create(io.isohost.container.ContainerConfig.leaf("hand-1", io.isohost.container.ContainerPolicies.NONE));
         var hand = assertThrows(IllegalArgumentException.class, () -> {

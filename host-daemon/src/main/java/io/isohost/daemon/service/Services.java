@@ -209,9 +209,13 @@ public final class Services implements AutoCloseable {
             if (other.descriptor().name().equals(d.name())) {
                 continue;
             }
-            other.descriptor().urlPatterns().keySet().stream().filter(mine::containsKey).findFirst().ifPresent(p ->
-                    problems.add("URL pattern '" + p + "' of service '" + d.name() + "' is already claimed by service '"
-                            + other.descriptor().name() + "'"));
+            mine.keySet().stream().flatMap(p -> other.descriptor().urlPatterns().keySet().stream()
+                            .filter(q -> UrlSpace.overlap(p, q)).map(q -> p.equals(q)
+                                    ? "URL pattern '" + p + "' of service '" + d.name() + "' is already claimed by service '"
+                                            + other.descriptor().name() + "'"
+                                    : "URL pattern '" + p + "' of service '" + d.name() + "' overlaps '" + q
+                                            + "' of service '" + other.descriptor().name() + "'; two services' URL spaces may not nest"))
+                    .findFirst().ifPresent(problems::add);
             io.isohost.deploy.ContainerIds.collision(d, other.descriptor()).ifPresent(id ->
                     problems.add("service '" + d.name() + "' and service '" + other.descriptor().name()
                             + "' could both name a container '" + id + "'; rename the service or the component"));
