@@ -8,7 +8,9 @@ import io.isohost.xml.XmlElement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -36,6 +38,11 @@ public final class DescriptorParser {
      * refused when larger than {@code sizeLimit} without reading past it.
      */
     public static byte[] read(Path file, long sizeLimit) throws DescriptorException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // opening a named pipe waits for a writer, and the host reads while it holds its services
+            throw new DescriptorException(List.of(new DescriptorProblem(sourceName(file), 0, 0,
+                    "not a regular file; a descriptor is read from a file")));
+        }
         try {
             return READER.withSizeLimit(sizeLimit).readBytes(file, sourceName(file));
         } catch (XmlConfigException e) {

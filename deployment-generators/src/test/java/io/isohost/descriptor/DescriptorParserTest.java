@@ -236,6 +236,19 @@ class DescriptorParserTest {
         assertTrue(e.getMessage().contains("absent.xml") && e.getMessage().contains("cannot read"), e.getMessage());
     }
 
+    /** A host reads a submitted descriptor while it holds its services: a pipe that no one writes must not block it. */
+    @Test
+    void aPipeOrADeviceIsRefusedWithoutBeingOpened(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("service.xml");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0,
+                "this machine makes no named pipes");
+        DescriptorException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> assertThrows(DescriptorException.class, () -> DescriptorParser.read(fifo, 1 << 20)));
+        assertTrue(e.getMessage().contains("service.xml") && e.getMessage().contains("not a regular file"), e.getMessage());
+        DescriptorException device = assertThrows(DescriptorException.class, () -> DescriptorParser.read(Path.of("/dev/zero"), 1 << 20));
+        assertTrue(device.getMessage().contains("not a regular file"), device.getMessage());
+    }
+
     @Test
     void fileErrorsAreNamedByFileName(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("shop.xml");
