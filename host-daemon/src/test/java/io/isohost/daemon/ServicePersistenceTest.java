@@ -282,6 +282,15 @@ class ServicePersistenceTest {
     }
 
     @Test
+    void anIsolateKindTheHostCannotRunIsRefusedAtSubmit() throws Exception {
+        start();
+        var e = refused("proc", descriptor("proc", "acme", "p", "classes")
+                .replace("<component name=\"web\">", "<component name=\"web\" kind=\"process\">"));
+        assertTrue(e.getMessage().contains("component 'web' asks for isolate kind 'process', which this host cannot run (it has: java)"),
+                e.getMessage());
+    }
+
+    @Test
     void aDescriptorOverTheSizeLimitIsRefusedBeforeItIsRead() throws Exception {
         settings = settings.withDescriptorLimit(64 * 1024);
         start();

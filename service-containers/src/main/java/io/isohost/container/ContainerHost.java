@@ -43,6 +43,9 @@ public interface ContainerHost extends AutoCloseable {
     /** Adds a kind of isolate beyond the built-in {@code java}. */
     void addKind(IsolateKind kind);
 
+    /** The names of the isolate kinds this host can run. */
+    java.util.Set<String> kinds();
+
     HostSettings settings();
 
     @Override

@@ -199,6 +199,11 @@ public final class Services implements AutoCloseable {
         if (reserved(d.name())) {
             problems.add("service name '" + d.name() + "' is reserved for the host's own containers (" + RESERVED + "-...)");
         }
+        // a kind the host lacks would be accepted here and then fail every later deployment
+        var kinds = host.kinds();
+        d.components().stream().filter(c -> !kinds.contains(c.kind())).forEach(c -> problems.add("component '"
+                + c.name() + "' asks for isolate kind '" + c.kind() + "', which this host cannot run (it has: "
+                + String.join(", ", new java.util.TreeSet<>(kinds)) + ")"));
         Service same = services.get(d.name());
         if (same != null && !same.descriptor().tenant().equals(d.tenant())) {
             problems.add("service '" + d.name() + "' belongs to tenant '" + same.descriptor().tenant() + "'; tenant '"

@@ -139,6 +139,11 @@ public final class Host implements ContainerHost {
         kinds.put(kind.name(), kind);
     }
 
+    @Override
+    public java.util.Set<String> kinds() {
+        return java.util.Set.copyOf(kinds.keySet());
+    }
+
     IsolateKind kind(String name) throws IsolateException {
         IsolateKind k = kinds.get(name);
         if (k == null) {
