@@ -143,6 +143,40 @@ class LoadBalancerTest {
         assertEquals("staying /back", waiting.get(60, TimeUnit.SECONDS).body(), "listed again, a drained endpoint takes requests");
     }
 
+    /** Route "old" on {@code busy}, whose one permit a held request takes; a second request waits for it. */
+    private CompletableFuture<HttpResponse<String>> waitingBehindAHeldRequest(TestBackend busy, String path) throws Exception {
+        busy.hold = new CountDownLatch(1);
+        start(BalancerConfig.defaults().withLimits(1, 1, 1).withQueue(16, Duration.ofSeconds(60)), route("old", "/*", busy));
+        closing.add(0, busy.hold::countDown); // before the backend stops
+        clients.submit(() -> get("/held"));
+        Waits.await("1 request(s) held at the busy backend").until(() -> busy.arrived.get() >= 1);
+        var waiting = CompletableFuture.supplyAsync(() -> get(path), clients);
+        Waits.await("1 request(s) queued for old").until(() -> lb.queued(key("old")) == 1);
+        return waiting;
+    }
+
+    @Test
+    void aRequestWaitingOnARouteThatLeavesTheTableGoesWhereItsPathLeadsNow() throws Exception {
+        var busy = backend("busy");
+        var next = backend("next");
+        var waiting = waitingBehindAHeldRequest(busy, "/waiting");
+        lb.replaceRoutes(List.of(route("old", "/*", busy))); // a table change keeps it waiting on its route
+        assertEquals(1, lb.queued(key("old")));
+        lb.replaceRoutes(List.of(route("new", "/*", next))); // then its route leaves the table
+        assertEquals("next /waiting", waiting.get(60, TimeUnit.SECONDS).body(), "served by the route its path matches now");
+        assertEquals(0, lb.queued(key("old")));
+    }
+
+    @Test
+    void aRequestWaitingOnARouteThatLeavesTheTableWithNoRouteForItsPathIsRefused() throws Exception {
+        var busy = backend("busy");
+        var waiting = waitingBehindAHeldRequest(busy, "/waiting");
+        lb.replaceRoutes(List.of(route("other", "/other", backend("other"))));
+        var refused = waiting.get(60, TimeUnit.SECONDS);
+        assertEquals(503, refused.statusCode(), "answered at once, not left waiting for its queue timeout");
+        assertTrue(refused.body().contains("route shop/old was removed"), refused.body());
+    }
+
     @Test
     void aRouteWhoseBackendsAreAllDownIsRefusedAtOnce() throws Exception {
         int deadPort = FreePorts.port(); // nothing listens there

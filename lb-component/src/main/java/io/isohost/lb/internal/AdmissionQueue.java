@@ -38,31 +38,57 @@ final class AdmissionQueue {
         this.forward = forward;
     }
 
-    /** Queues a request that found no free permit, or refuses it with 503 (queue full, tenant over its share). */
-    void enqueue(RouteState route, Exchange ex) {
+    /**
+     * Queues a request that found no free permit, or refuses it with 503 (queue full, tenant over its share).
+     *
+     * @return false when the route has left the table: the request is neither queued nor answered
+     */
+    boolean enqueue(RouteState route, Exchange ex) {
         synchronized (route.queue) {
+            if (route.queue.closed) {
+                return false;
+            }
             if (route.queue.size() >= config.queueCapacity()) {
                 route.meters.rejectedQueueFull.increment();
                 ex.refuse(HttpStatus.SERVICE_UNAVAILABLE_503, "route " + route.key + " is overloaded: its queue is full");
-                return;
+                return true;
             }
             if (!shares.tryEnter(route.tenant)) {
                 route.meters.rejectedTenantShare.increment();
                 ex.refuse(HttpStatus.SERVICE_UNAVAILABLE_503,
                         "tenant '" + route.tenant + "' has used its share of the balancer's queue");
-                return;
+                return true;
             }
             ex.queuedAs = route.tenant;
             route.queue.addLast(ex);
             route.meters.waiting.incrementAndGet();
             waitingTotal.incrementAndGet();
         }
-        ex.timeout = scheduler.schedule(() -> expire(ex), config.queueTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        serve(route); // a permit may have been released meanwhile
+        ex.timeout = scheduler.schedule(() -> expire(route, ex), config.queueTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        // a permit may have been released meanwhile, or a new table (with other backends) put in force
+        serve(table.current(route));
+        return true;
     }
 
-    private void expire(Exchange ex) {
-        RouteState route = table.current(ex.route);
+    /** The route left the table: its waiting requests leave its queue, which takes no more, to be matched again. */
+    List<Exchange> close(RouteState route) {
+        List<Exchange> waiting;
+        synchronized (route.queue) {
+            route.queue.closed = true;
+            waiting = new ArrayList<>(route.queue);
+            route.queue.clear();
+            waiting.forEach(ex -> left(route, ex));
+        }
+        for (Exchange ex : waiting) {
+            if (ex.timeout != null) {
+                ex.timeout.cancel();
+            }
+        }
+        return waiting;
+    }
+
+    /** @param route the route it was queued in: its queue is the one of every table listing the route */
+    private void expire(RouteState route, Exchange ex) {
         boolean removed;
         synchronized (route.queue) {
             removed = route.queue.remove(ex);

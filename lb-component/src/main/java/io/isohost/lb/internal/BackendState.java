@@ -141,6 +141,11 @@ public final class BackendState {
         draining = false;
     }
 
+    /** Left out of a new table: takes no new request, as if drained (a new table listing it makes a new state). */
+    void unlisted() {
+        draining = true;
+    }
+
     double load(long now) {
         return inFlight.get() / (effectiveLimit(now) * Math.max(0.01, endpoint.weight() / 100.0)) + cpuLoad;
     }

@@ -50,8 +50,11 @@ public final class Dispatcher extends Handler.Abstract {
 
     /** Replaces the table; backends keep their state (limit, health, in flight) when they stay. */
     public void replaceRoutes(List<Route> routes) {
-        table.replace(routes);
+        List<RouteState> removed = table.replace(routes);
         queue.serveAll();
+        for (RouteState r : removed) {
+            queue.close(r).forEach(this::rematch);
+        }
     }
 
     /** See {@link io.isohost.lb.RoutingTable#drain}. */
@@ -118,7 +121,7 @@ public final class Dispatcher extends Handler.Abstract {
         List<BackendState> eligible = BackendPicker.eligible(route, ex, now);
         if (eligible.isEmpty()) {
             if (BackendPicker.someDraining(route, ex)) {
-                queue.enqueue(route, ex); // a planned change: wait (bounded) for the next table rather than fail
+                enqueue(route, ex); // a planned change: wait (bounded) for the next table rather than fail
             } else {
                 route.meters.rejectedNoBackend.increment();
                 ex.refuse(HttpStatus.SERVICE_UNAVAILABLE_503, "no live backend hosts route " + route.key);
@@ -134,8 +137,26 @@ public final class Dispatcher extends Handler.Abstract {
         if (picked != null) {
             forwarder.forward(ex, picked);
         } else {
-            queue.enqueue(route, ex);
+            enqueue(route, ex);
         }
+    }
+
+    private void enqueue(RouteState route, Exchange ex) {
+        if (!queue.enqueue(route, ex)) {
+            rematch(ex);
+        }
+    }
+
+    /** Its route left the table while it waited: the request goes where its path leads in the table in force. */
+    private void rematch(Exchange ex) {
+        RouteState route = table.match(ex.path);
+        if (route == null) {
+            ex.route.meters.rejectedNoBackend.increment();
+            ex.refuse(HttpStatus.SERVICE_UNAVAILABLE_503, "route " + ex.route.key + " was removed while the request waited");
+            return;
+        }
+        ex.route = route;
+        dispatch(ex);
     }
 
     private void released(BackendState b) {

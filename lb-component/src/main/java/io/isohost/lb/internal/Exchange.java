@@ -16,8 +16,11 @@ final class Exchange {
     final Request request;
     final Response response;
     final Callback callback;
-    /** The route it matched; after a table change the route of the same key is used ({@link RouteTable#current}). */
-    final RouteState route;
+    /**
+     * The route it matched; after a table change the route of the same key is used ({@link RouteTable#current}),
+     * and when its route left the table the route its path matches then.
+     */
+    RouteState route;
     /** The whole body, so that a retry can send it again. */
     final byte[] body;
     final String path;

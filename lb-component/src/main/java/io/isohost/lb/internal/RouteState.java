@@ -11,13 +11,14 @@ final class RouteState {
     final RouteKey key;
     final String tenant;
     final List<BackendState> members;
-    /** Requests waiting for a permit, oldest first; guarded by itself. */
-    final ArrayDeque<Exchange> queue = new ArrayDeque<>();
+    /** Requests waiting for a permit, oldest first; the same queue in every table that lists the route. */
+    final Queue queue;
     final BalancerMeters.RouteMeters meters;
     private final Timer[] requestTimers;
 
-    RouteState(RouteKey key, String tenant, List<BackendState> members, BalancerMeters.RouteMeters meters) {
+    RouteState(RouteKey key, String tenant, List<BackendState> members, BalancerMeters.RouteMeters meters, Queue queue) {
         this.key = key;
+        this.queue = queue;
         this.tenant = tenant;
         this.members = members;
         this.meters = meters;
@@ -32,5 +33,14 @@ final class RouteState {
             }
         }
         return meters.requests(b.endpoint.container()); // the backend left the route while the request was out
+    }
+
+    /**
+     * A route's waiting requests, guarded by itself. It outlives table changes (a request found
+     * through an older table waits where the newer one serves), until the route leaves the table.
+     */
+    static final class Queue extends ArrayDeque<Exchange> {
+        /** The route left the table: a request is matched again rather than queued here. */
+        boolean closed;
     }
 }

@@ -64,8 +64,10 @@ final class RouteTable {
      * Replaces the table; a table naming one route twice is refused and the one in force stays.
      * Backends keep their state (limit, health, in flight) when they stay, and waiting requests their
      * place in their route's queue.
+     *
+     * @return the routes that left the table (their waiting requests are to be matched again)
      */
-    synchronized void replace(List<Route> routes) {
+    synchronized List<RouteState> replace(List<Route> routes) {
         Set<RouteKey> named = new HashSet<>();
         for (Route r : routes) {
             if (!named.add(r.key())) {
@@ -94,13 +96,8 @@ final class RouteTable {
                 }
             }
             RouteState previous = byKey.get(r.key());
-            RouteState state = new RouteState(r.key(), r.tenant(), List.copyOf(members), meters.route(r.key()));
-            if (previous != null) {
-                synchronized (previous.queue) {
-                    state.queue.addAll(previous.queue); // waiting requests keep their place
-                    previous.queue.clear();
-                }
-            }
+            RouteState.Queue queue = previous != null ? previous.queue : new RouteState.Queue(); // waiting requests keep their place
+            RouteState state = new RouteState(r.key(), r.tenant(), List.copyOf(members), meters.route(r.key()), queue);
             nextByKey.put(r.key(), state);
             for (String p : r.urlPatterns()) {
                 nextByPath.put(new ServletPathSpec(p), state);
@@ -108,15 +105,27 @@ final class RouteTable {
         }
         retired.values().removeIf(s -> s.inFlightNow() == 0);
         backends.forEach((name, s) -> {
-            if (keep.get(name) != s && s.inFlightNow() > 0) {
-                retired.put(name, s);
+            if (keep.get(name) != s) {
+                // a request that found it through the old table backs off (BackendState#tryAcquire), or
+                // is counted here: a drain asking for it then waits for that request
+                s.unlisted();
+                if (s.inFlightNow() > 0) {
+                    retired.put(name, s);
+                }
             }
         });
         backends.clear();
         backends.putAll(keep);
+        List<RouteState> removed = new ArrayList<>();
+        byKey.forEach((key, r) -> {
+            if (!nextByKey.containsKey(key)) {
+                removed.add(r);
+            }
+        });
         byKey = Map.copyOf(nextByKey);
         byPath = nextByPath;
         firstTable = false;
+        return removed;
     }
 
     /**
