@@ -276,6 +276,15 @@ class ServicePersistenceTest {
         assertTrue(hand.getMessage().contains("'hand-1', which exists and is not the service's"), hand.getMessage());
         assertTrue(daemon.services().service("hand").isEmpty());
         assertFalse(Files.exists(settings.dataDirectory().resolve("services/hand")), "nothing of it is kept");
+        // nor is one named as a service's next container: an allocation does not take it
+        Files.writeString(app.resolve("grow.xml"), descriptor("grow", "acme", "grow", "classes"));
+        daemon.services().submit(app.resolve("grow.xml"));
+        daemon.containers().create(io.isohost.container.ContainerConfig.leaf("grow-2", io.isohost.container.ContainerPolicies.NONE));
+        var grow = assertThrows(IllegalArgumentException.class, () -> daemon.services().allocate("grow", 2));
+        assertTrue(grow.getMessage().contains("'grow-2', which exists and is not the service's"), grow.getMessage());
+        assertTrue(daemon.containers().container("grow-2").orElseThrow().isolates().isEmpty(), "the container made by hand is as it was");
+        assertEquals(1, daemon.services().service("grow").orElseThrow().descriptor().allocation().total());
+        daemon.services().remove("grow");
         assertTrue(refused("isohost", descriptor("isohost", "acme", "i", "classes")).getMessage().contains("reserved"));
         assertTrue(refused("isohost-x", descriptor("isohost-x", "acme", "x", "classes")).getMessage().contains("reserved"));
         assertEquals(List.of("rubis"), daemon.services().list().stream().map(s -> s.descriptor().name()).toList());

@@ -348,6 +348,7 @@ public final class Services implements AutoCloseable {
     }
 
     private ApplyReport commit(Service s, String why) throws IOException {
+        checkContainers(s); // an allocate or a swap may name new containers too
         Map<String, Service> next = new LinkedHashMap<>(services);
         next.put(s.descriptor().name(), s);
         List<ContainerTarget> containers = new ArrayList<>();
