@@ -239,9 +239,8 @@ public final class DeployBench {
                 Run: `bench/deploy/run.sh` (one embedded host, loopback; 4 closed-loop clients during the swaps).
                 The RUBiS case runs the bidding mix with 8 clients and no think time through the host's balancer,
                 database scale 0.01, rubis.tx not rate-limited; all changes happened while the emulator ran: %s.
-                A failed interaction is an HTTP error or a RUBiS error page: the emulator's RegisterUser draws
-                nicknames from a million at random, so about one in 1,500 registrations (1.4%% of the bidding mix)
-                is answered "nickname already taken" whatever the host does; without swaps no other error occurs.
+                A failed interaction is an HTTP error or a RUBiS error page (the emulator draws new users' ids from
+                10^12, so a registration does not meet a taken nickname by chance, see docs/rubis.md).
                 """.formatted(doc.get("date"), doc.get("cores"), doc.get("jdk"), rounds, median, (double) submit.get("p90"),
                 (double) submit.get("max"), median <= 1000 ? "pass" : "miss", swaps,
                 (int) swap.get("requests_ok") + (int) swap.get("requests_failed"), (int) swap.get("requests_failed"),
