@@ -100,6 +100,28 @@ class AdminApiTest {
     }
 
     @Test
+    void unknownFieldsAreRefusedNotIgnored() throws Exception {
+        var extra = send("POST", "api/containers", "{\"name\": \"x4\", \"extra\": 1}");
+        assertEquals(400, extra.statusCode(), extra.body());
+        assertTrue(extra.body().contains("unknown field \\\"extra\\\""), extra.body());
+        assertTrue(extra.body().contains("[name, parent, group, policies, port, maxThreads]"), extra.body());
+        assertTrue(daemon.containers().container("x4").isEmpty(), "nothing was created");
+        var allocation = send("PUT", "api/services/hello/allocation", "{\"containers\": 2, \"contaners\": 3}");
+        assertEquals(400, allocation.statusCode(), allocation.body());
+        assertTrue(allocation.body().contains("unknown field \\\"contaners\\\""), allocation.body());
+        assertEquals(200, send("POST", "api/containers", "{\"name\": \"x4\", \"maxThreads\": 8}").statusCode());
+        var quota = send("PUT", "api/containers/x4/quota", "{\"maxConcurency\": 2}");
+        assertEquals(400, quota.statusCode(), quota.body());
+        assertTrue(quota.body().contains("maxConcurency"), quota.body());
+        var component = send("POST", "api/containers/x4/components", "{\"name\": \"c\", \"artifact\": []}");
+        assertEquals(400, component.statusCode(), component.body());
+        assertTrue(component.body().contains("unknown field \\\"artifact\\\""), component.body());
+        var deployment = send("PUT", "api/deployment", "{\"version\": 9, \"container\": []}");
+        assertEquals(400, deployment.statusCode(), deployment.body());
+        assertTrue(deployment.body().contains("unknown field \\\"container\\\""), deployment.body());
+    }
+
+    @Test
     void errorsQuoteOnlyAnExcerptOfWhatWasSent() throws Exception {
         String longName = "n".repeat(3000);
         var r = send("POST", "api/containers", "{\"name\": \"x\", \"parent\": \"" + longName + "\"}");

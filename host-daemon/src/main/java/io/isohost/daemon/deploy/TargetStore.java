@@ -190,6 +190,10 @@ public final class TargetStore {
         return n;
     }
 
+    /** The fields of a component in that shape, the ones {@link #spec} reads. */
+    public static final String[] COMPONENT_FIELDS = {"name", "kind", "artifacts", "entryClass", "servlets",
+            "arguments", "environment", "replication", "stopTimeoutMillis", "directory"};
+
     /** Reads a component in the JSON shape the admin API and the store share. */
     public static ComponentSpec spec(JsonNode n) {
         var b = ComponentSpec.builder(n.path("name").asText()).kind(n.path("kind").asText("java"));

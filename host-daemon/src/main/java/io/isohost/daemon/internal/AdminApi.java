@@ -137,7 +137,7 @@ public final class AdminApi extends Handler.Abstract {
                     yield TargetStore.json(daemon.deployments().current());
                 }
                 expect(method, HttpMethod.PUT);
-                yield daemon.deployments().apply(TargetStore.target(readJson(request)));
+                yield daemon.deployments().apply(TargetStore.target(readJson(request, "version", "containers")));
             }
             default -> throw new ApiError(404, "no such API: " + path);
         };
@@ -146,7 +146,7 @@ public final class AdminApi extends Handler.Abstract {
     private Object containers(Request request, String method, String[] parts) throws Exception {
         if (parts.length == 3) {
             expect(method, HttpMethod.POST);
-            return StatusView.container(createContainer(readJson(request)), daemon.deployments());
+            return StatusView.container(createContainer(readJson(request, "name", "parent", "group", "policies", "port", "maxThreads")), daemon.deployments());
         }
         String name = parts[3];
         ServiceContainer c = daemon.containers().container(name)
@@ -164,7 +164,7 @@ public final class AdminApi extends Handler.Abstract {
             case "quota" -> {
                 if (!method.equals("GET")) {
                     expect(method, HttpMethod.PUT);
-                    setQuota(c, readJson(request));
+                    setQuota(c, readJson(request, "resource", "rate", "cpuShare", "maxConcurrency"));
                 }
                 yield StatusView.policies(c, daemon.deployments());
             }
@@ -172,7 +172,7 @@ public final class AdminApi extends Handler.Abstract {
                 requireMadeByHand(name);
                 if (parts.length == 5) {
                     expect(method, HttpMethod.POST);
-                    var iso = c.install(TargetStore.spec(readJson(request)));
+                    var iso = c.install(TargetStore.spec(readJson(request, TargetStore.COMPONENT_FIELDS)));
                     yield message("started " + iso.id());
                 }
                 expect(method, HttpMethod.DELETE);
@@ -202,7 +202,7 @@ public final class AdminApi extends Handler.Abstract {
                 return list;
             }
             expect(method, HttpMethod.POST);
-            String file = text(readJson(request), "descriptor")
+            String file = text(readJson(request, "descriptor"), "descriptor")
                     .orElseThrow(() -> new ApiError(400, "a submission names its \"descriptor\" file"));
             return report(services.submit(java.nio.file.Path.of(file)));
         }
@@ -217,7 +217,7 @@ public final class AdminApi extends Handler.Abstract {
         }
         if (parts.length == 5 && parts[4].equals("generator")) {
             expect(method, HttpMethod.POST);
-            JsonNode body = readJson(request);
+            JsonNode body = readJson(request, "generator", "parameters");
             java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
             JsonNode given = body.path("parameters");
             if (!given.isMissingNode() && !given.isNull() && !given.isObject()) {
@@ -234,12 +234,12 @@ public final class AdminApi extends Handler.Abstract {
         }
         if (parts.length == 5 && parts[4].equals("dry-run")) {
             expect(method, HttpMethod.POST);
-            var gen = readOptionalJson(request).flatMap(b -> text(b, "generator"));
+            var gen = readOptionalJson(request, "generator").flatMap(b -> text(b, "generator"));
             return services.dryRun(name, gen);
         }
         if (parts.length == 5 && parts[4].equals("allocation")) {
             expect(method, HttpMethod.PUT);
-            return report(services.allocate(name, integer(readJson(request), "containers")
+            return report(services.allocate(name, integer(readJson(request, "containers"), "containers")
                     .orElseThrow(() -> new ApiError(400, "an allocation names its number of \"containers\""))));
         }
         throw new ApiError(404, "no such API: " + String.join("/", parts));
@@ -341,15 +341,16 @@ public final class AdminApi extends Handler.Abstract {
         return Optional.of(n.asText());
     }
 
-    private JsonNode readJson(Request request) throws Exception {
-        return readOptionalJson(request).orElseThrow(() -> new ApiError(400, "the request needs a JSON body"));
+    private JsonNode readJson(Request request, String... allowed) throws Exception {
+        return readOptionalJson(request, allowed).orElseThrow(() -> new ApiError(400, "the request needs a JSON body"));
     }
 
     /**
      * The body as a JSON object, read only up to the configured limit: a larger one is refused with
-     * 413 as soon as its length (declared or read so far) says so, never held in memory whole.
+     * 413 as soon as its length (declared or read so far) says so, never held in memory whole. A
+     * field the endpoint does not take (a misspelling, most often) is refused, not ignored.
      */
-    private Optional<JsonNode> readOptionalJson(Request request) throws Exception {
+    private Optional<JsonNode> readOptionalJson(Request request, String... allowed) throws Exception {
         long limit = daemon.control().adminRequestLimit();
         long declared = request.getLength();
         if (declared > limit) {
@@ -375,6 +376,12 @@ public final class AdminApi extends Handler.Abstract {
         }
         if (!json.isObject()) {
             throw new ApiError(400, "the body must be a JSON object, not " + excerpt(json.toString()));
+        }
+        var fields = java.util.List.of(allowed);
+        for (var property : json.properties()) {
+            if (!fields.contains(property.getKey())) {
+                throw new ApiError(400, "unknown field \"" + excerpt(property.getKey()) + "\"; this request takes " + fields);
+            }
         }
         return Optional.of(json);
     }
