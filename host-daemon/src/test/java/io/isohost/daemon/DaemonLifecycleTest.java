@@ -38,7 +38,8 @@ class DaemonLifecycleTest {
 
     /** Each part of the host, and how a test makes it fail to start. */
     enum Part {
-        DATA_DIRECTORY("data directory"), RESOURCE_REGISTRY("resource registry"), TRIAD("embedded triad server"),
+        DATA_DIRECTORY("data directory"), RESOURCE_REGISTRY("resource registry"), CONTAINERS("containers"),
+        TRIAD("embedded triad server"),
         BALANCER("load balancer"), SERVICES("services"), JMX("JMX connector"), ADMIN_API("admin API");
 
         final String named;
@@ -71,6 +72,10 @@ class DaemonLifecycleTest {
         switch (part) {
             case DATA_DIRECTORY -> blockers.add(DataDirectory.open(s.dataDirectory()));
             case BALANCER -> blockers.add(listen(s.routerPort()));
+            case CONTAINERS -> { // the operators' quotas are read with the containers
+                Files.createDirectories(s.dataDirectory().resolve("deployment"));
+                Files.writeString(s.dataDirectory().resolve("deployment/operator.json"), "{ not json");
+            }
             case SERVICES -> {
                 Files.createDirectories(s.dataDirectory().resolve("deployment"));
                 Files.writeString(s.dataDirectory().resolve("deployment/target.json"), "{ not json");
