@@ -2,6 +2,7 @@ package io.isohost.daemon;
 
 import io.isohost.container.ContainerHost;
 import io.isohost.container.HostSettings;
+import io.isohost.daemon.internal.HostRecord;
 import io.isohost.daemon.internal.AdminApi;
 import io.isohost.daemon.internal.AdminToken;
 import io.isohost.daemon.internal.DataDirectory;
@@ -181,6 +182,11 @@ public final class Daemon implements AutoCloseable {
                         + " is already in use or cannot be opened: " + e.getMessage(), e);
             }
             return admin::stop;
+        });
+        parts.start("host record " + settings.dataDirectory().resolve(HostRecord.FILE), () -> {
+            new HostRecord(adminUri(), settings.jmxPort(), routerUri().map(URI::getPort).orElse(0))
+                    .write(settings.dataDirectory());
+            return () -> HostRecord.remove(settings.dataDirectory());
         });
     }
 

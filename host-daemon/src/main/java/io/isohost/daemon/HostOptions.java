@@ -1,5 +1,6 @@
 package io.isohost.daemon;
 
+import io.isohost.daemon.internal.HostRecord;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,7 +27,7 @@ final class HostOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec verb;
 
-    @Option(names = "--admin-port", paramLabel = "N", description = "admin HTTP API port (default 7170)")
+    @Option(names = "--admin-port", paramLabel = "N", description = "admin HTTP API port (default 7170; for a running host, the one in DIR/host.properties)")
     Integer adminPort;
 
     @Option(names = "--jmx-port", paramLabel = "N", description = "remote JMX port (default 7171)")
@@ -44,6 +45,17 @@ final class HostOptions {
     HostConfig config() throws HostConfig.InvalidConfig, Isohost.UsageException {
         HostConfig file = config == null ? HostConfig.defaults() : HostConfig.read(config);
         return file.withSettings(settings(file.settings()));
+    }
+
+    /**
+     * The settings to reach a running host with: its data directory's record of the ports it
+     * answers on, unless {@code --admin-port} or {@code --jmx-port} name them here.
+     */
+    DaemonSettings running() throws HostConfig.InvalidConfig, Isohost.UsageException {
+        DaemonSettings s = config().settings();
+        return HostRecord.read(s.dataDirectory())
+                .map(r -> s.withPorts(adminPort == null ? r.adminPort() : adminPort, jmxPort == null ? r.jmxPort() : jmxPort))
+                .orElse(s);
     }
 
     /** The data directory as {@link DataDirectoryLookup} finds it. */

@@ -194,7 +194,7 @@ public final class Isohost implements Callable<Integer> {
             description = "Containers, isolates, policies and usage of the running host.")
     int status(@Mixin HostOptions host, @Option(names = "--json", description = "the host's answer as JSON") boolean json)
             throws Exception {
-        return status(host.config().settings(), json);
+        return status(host.running(), json);
     }
 
     @Command(name = "quota", usageHelpWidth = 100,
@@ -221,13 +221,13 @@ public final class Isohost implements Callable<Integer> {
         if (maxConcurrency != null) {
             change.put("maxConcurrency", maxConcurrency);
         }
-        return quota(host.config().settings(), container, change);
+        return quota(host.running(), container, change);
     }
 
     @Command(name = "submit", usageHelpWidth = 100,
             description = "Deploy a service descriptor (XML, schema service-1.xsd; see docs/descriptor.md).")
     int submit(@Mixin HostOptions host, @Parameters(paramLabel = "FILE") Path file) throws Exception {
-        printReport(client(host.config().settings()).send("POST", "api/services",
+        printReport(client(host.running()).send("POST", "api/services",
                 Map.of("descriptor", file.toAbsolutePath().toString())));
         return OK;
     }
@@ -236,7 +236,7 @@ public final class Isohost implements Callable<Integer> {
             description = "Submitted services, their generators and containers.")
     int services(@Mixin HostOptions host, @Option(names = "--json", description = "the host's answer as JSON") boolean json)
             throws Exception {
-        return services(host.config().settings(), json);
+        return services(host.running(), json);
     }
 
     @Command(name = "swap-generator", usageHelpWidth = 100,
@@ -247,7 +247,7 @@ public final class Isohost implements Callable<Integer> {
              @Parameters(index = "2..*", paramLabel = "KEY=VALUE", description = "the generator's parameters")
              Map<String, String> parameters) throws Exception {
         String gen = generator.endsWith(".jar") ? Path.of(generator).toAbsolutePath().toString() : generator;
-        printReport(client(host.config().settings()).send("POST", "api/services/" + service + "/generator",
+        printReport(client(host.running()).send("POST", "api/services/" + service + "/generator",
                 Map.of("generator", gen, "parameters", parameters == null ? Map.of() : parameters)));
         return OK;
     }
@@ -256,7 +256,7 @@ public final class Isohost implements Callable<Integer> {
             description = "Give a service N containers; its generator decides their use.")
     int allocate(@Mixin HostOptions host, @Parameters(index = "0", paramLabel = "SERVICE") String service,
                  @Parameters(index = "1", paramLabel = "N") int containers) throws Exception {
-        printReport(client(host.config().settings()).send("PUT", "api/services/" + service + "/allocation",
+        printReport(client(host.running()).send("PUT", "api/services/" + service + "/allocation",
                 Map.of("containers", containers)));
         return OK;
     }
@@ -265,7 +265,7 @@ public final class Isohost implements Callable<Integer> {
             description = {"Remove a service: destroy its containers and delete what the host keeps of it",
                     "(its descriptor, its artifacts' copies and its components' data)."})
     int remove(@Mixin HostOptions host, @Parameters(paramLabel = "SERVICE") String service) throws Exception {
-        JsonNode r = client(host.config().settings()).send("DELETE", "api/services/" + service, null);
+        JsonNode r = client(host.running()).send("DELETE", "api/services/" + service, null);
         out.println(r.path("message").asText());
         return OK;
     }
@@ -280,7 +280,7 @@ public final class Isohost implements Callable<Integer> {
     @Command(name = "stop", usageHelpWidth = 100,
             description = "Stop the running host.")
     int stop(@Mixin HostOptions host) throws Exception {
-        client(host.config().settings()).send("POST", "api/shutdown", null);
+        client(host.running()).send("POST", "api/shutdown", null);
         out.println("isohost host stopping");
         return OK;
     }

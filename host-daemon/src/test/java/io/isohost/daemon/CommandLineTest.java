@@ -137,6 +137,24 @@ class CommandLineTest {
     }
 
     @Test
+    void aRunningHostsPortsAreFoundInItsDataDirectoryUnlessAFlagNamesThem() throws Exception {
+        DaemonSettings s = TestHosts.settings(tmp.resolve("data")).withRouterPort(0);
+        Path record = s.dataDirectory().resolve("host.properties");
+        try (Daemon daemon = Daemon.start(s, javax.management.MBeanServerFactory.newMBeanServer())) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(record)));
+            Run status = run("status", "--data", s.dataDirectory().toString());
+            assertEquals(Isohost.OK, status.status(), status.err());
+            assertTrue(status.out().contains("isohost-generators"), status.out());
+            int elsewhere = io.isohost.testing.FreePorts.port();
+            Run flag = run("status", "--data", s.dataDirectory().toString(), "--admin-port", Integer.toString(elsewhere));
+            assertEquals(Isohost.NOT_RUNNING, flag.status(), "the flag wins: " + flag.err());
+            assertTrue(flag.err().contains(":" + elsewhere), flag.err());
+        }
+        assertFalse(java.nio.file.Files.exists(record), "a clean stop removes the record");
+    }
+
+    @Test
     void aVerbWithNoHostExitsWithThree() {
         Run none = run("status", "--data", tmp.toString());
         assertEquals(Isohost.NOT_RUNNING, none.status());
